@@ -1,0 +1,407 @@
+/*
+ * The hash table under every gcweak container: open addressing with linear
+ * probing over disguised keys, one disappearing link per key slot.
+ *
+ * STORAGE. A table points to one generation of storage (struct gcw_slots): a
+ * pointer-free array of key words, whose slots are the disappearing links,
+ * and a scanned array of values beside it (sets have none). A generation is
+ * replaced whole when it must grow, shrink or drop its dead slots; it is never
+ * freed explicitly, since it may still hold registered slots: the collector
+ * reclaims it, dropping what registrations remain.
+ *
+ * SLOT STATES (the key word; see internal.h):
+ *   EMPTY  never used since the generation was allocated; ends a probe.
+ *          Never registered.
+ *   live   the disguised key; registered on the key object's base. Its
+ *          value is in the same index of the value array.
+ *   DEAD   0. Written by the collector when the key's object died (the
+ *          registration is dropped with it) or by a delete (the registration
+ *          stays: deleting costs no collector call, and the slot's next
+ *          insert retargets it, which bdwgc does cheaply). A dead slot does
+ *          NOT end a probe, so a collection can clear any slot at any moment
+ *          without hiding another entry. It may be reused by an insert.
+ *
+ * WHAT THE COLLECTOR MAY OBSERVE. A collection can stop any thread at any
+ * instruction, and after the world restarts it clears links while threads
+ * run. Every step below keeps these true at every instruction:
+ *   - a slot holds a key word only while it is registered on that key's
+ *     object, so the collector zeroes it when the object dies; otherwise a
+ *     new object at the same address would match the stale word. Hence an
+ *     insert registers the slot before writing the key, and a resize copies
+ *     the key word before moving the registration and erases the copy when
+ *     the move finds the registration gone (the key died in between);
+ *   - every value of a live entry is reachable from the published generation
+ *     or, during a resize, from the old one, which stays published until the
+ *     new one is complete;
+ *   - at least a quarter of the slots are EMPTY, so every probe ends.
+ *
+ * READERS take no lock: they probe the published generation comparing
+ * disguised words, and validate what they read with the table's sequence
+ * counter (lock.h). Writers hold the table mutex and make the sequence odd
+ * around each change a reader could see half-done, including a whole resize:
+ * a key that dies in the middle of a resize leaves a stale word in the old
+ * generation, which readers must not trust until the new one is published.
+ * A reader that keeps failing validation waits on the mutex instead.
+ *
+ * PURGING. The collector zeroes dead keys but cannot release their values or
+ * fix our count. The first operation after a collection (the collection
+ * count moved) purges: it drops the values of DEAD slots and recounts the
+ * live ones. The count it compares is read under the allocation lock, so it
+ * only counts collections that have finished clearing links.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+struct gcw_slots {
+    size_t mask;           /* capacity - 1; capacity is a power of two */
+    unsigned shift;        /* word bits - log2(capacity) */
+    size_t used;           /* non-EMPTY slots; writers only, under the mutex */
+    _Atomic gcw_word *keys; /* pointer-free: disguised keys, the link slots */
+    _Atomic(void *) vals[]; /* scanned: values (absent for sets) */
+};
+
+enum {
+    MIN_CAPACITY = 8,
+    /* Failed optimistic reads before a reader waits for the writer. */
+    OPTIMISTIC_READS = 64
+};
+
+static size_t slots_capacity(const struct gcw_slots *sl)
+{
+    return sl->mask + 1;
+}
+
+static size_t slot_home(const struct gcw_slots *sl, gcw_word w)
+{
+    return (size_t)(gcw_word_hash(w) >> sl->shift);
+}
+
+static gcw_word slot_key(const struct gcw_slots *sl, size_t i)
+{
+    return atomic_load_explicit(&sl->keys[i], memory_order_relaxed);
+}
+
+static void slot_set_value(struct gcw_slots *sl, size_t i, void *v)
+{
+    atomic_store_explicit(&sl->vals[i], v, memory_order_relaxed);
+    gcw_note_store(&sl->vals[i], v);
+}
+
+/* A generation of `capacity` EMPTY slots, or NULL when out of memory. May
+ * collect and run finalizers: never call with the table mutex held. */
+static struct gcw_slots *slots_new(size_t capacity, bool has_values)
+{
+    _Atomic gcw_word *keys = gcw_alloc_pointer_free(capacity * sizeof *keys);
+    if (keys == NULL)
+        return NULL;
+    /* EMPTY is all ones, so a byte fill writes it. */
+    memset((void *)keys, 0xff, capacity * sizeof *keys);
+    size_t nvals = has_values ? capacity : 0;
+    struct gcw_slots *sl =
+        gcw_alloc_scanned(sizeof *sl + nvals * sizeof sl->vals[0]);
+    if (sl == NULL)
+        return NULL;
+    GC_reachable_here(keys); /* only this frame held it until now */
+    unsigned log2 = 0;
+    while (((size_t)1 << log2) < capacity)
+        log2++;
+    sl->mask = capacity - 1;
+    sl->shift = (unsigned)GCW_WORD_BITS - log2;
+    sl->used = 0;
+    sl->keys = keys;
+    gcw_note_store(&sl->keys, keys);
+    return sl;
+}
+
+/* Probes for w. Returns true with *at = its slot when present; otherwise
+ * false with *at = the slot an insert should use: the first DEAD slot on the
+ * probe path, else the EMPTY slot that ended it. */
+static bool slots_find(const struct gcw_slots *sl, gcw_word w, size_t *at)
+{
+    size_t reusable = SIZE_MAX;
+    for (size_t i = slot_home(sl, w);; i = (i + 1) & sl->mask) {
+        gcw_word k = slot_key(sl, i);
+        if (k == w) {
+            *at = i;
+            return true;
+        }
+        if (k == GCW_SLOT_EMPTY) {
+            *at = reusable != SIZE_MAX ? reusable : i;
+            return false;
+        }
+        if (k == GCW_SLOT_DEAD && reusable == SIZE_MAX)
+            reusable = i;
+    }
+}
+
+/* The lookup proper, shared by the optimistic and the locked read. */
+static bool slots_lookup(const struct gcw_slots *sl, gcw_word w, bool has_values,
+                         void **value_out)
+{
+    if (sl == NULL)
+        return false;
+    for (size_t i = slot_home(sl, w);; i = (i + 1) & sl->mask) {
+        gcw_word k = slot_key(sl, i);
+        if (k == w) {
+            if (has_values)
+                *value_out = atomic_load_explicit(&sl->vals[i], memory_order_relaxed);
+            return true;
+        }
+        if (k == GCW_SLOT_EMPTY)
+            return false;
+    }
+}
+
+/* Inserting into an EMPTY slot would leave less than a quarter EMPTY. */
+static bool slots_too_full(const struct gcw_slots *sl)
+{
+    return (sl->used + 1) * 4 > slots_capacity(sl) * 3;
+}
+
+/* Live entries so few that the generation wastes most of its memory. */
+static bool slots_too_sparse(const struct gcw_slots *sl, size_t live)
+{
+    return slots_capacity(sl) > MIN_CAPACITY && live * 8 < slots_capacity(sl);
+}
+
+/* Room for n entries at a load of at most one half, so that a resize is
+ * followed by at least as many inserts as it moved entries. */
+static size_t capacity_for(size_t n)
+{
+    size_t cap = MIN_CAPACITY;
+    while (cap / 2 < n)
+        cap *= 2;
+    return cap;
+}
+
+/* Copies the live entries of `from` into the unpublished generation `to`,
+ * carrying each registration along, and returns how many arrived alive. */
+static size_t slots_migrate(struct gcw_slots *from, struct gcw_slots *to,
+                            bool has_values)
+{
+    size_t moved = 0;
+    for (size_t i = 0; i < slots_capacity(from); i++) {
+        gcw_word k = slot_key(from, i);
+        if (!gcw_word_is_key(k))
+            continue;
+        size_t j = slot_home(to, k);
+        while (slot_key(to, j) != GCW_SLOT_EMPTY)
+            j = (j + 1) & to->mask;
+        if (has_values)
+            slot_set_value(to, j, atomic_load_explicit(&from->vals[i],
+                                                       memory_order_relaxed));
+        atomic_store_explicit(&to->keys[j], k, memory_order_relaxed);
+        to->used++;
+        if (gcw_link_move(&from->keys[i], &to->keys[j])) {
+            moved++;
+        } else {
+            /* The key died after we read it: its registration went with it,
+             * so the copy would never be cleared. */
+            atomic_store_explicit(&to->keys[j], GCW_SLOT_DEAD, memory_order_relaxed);
+            if (has_values)
+                slot_set_value(to, j, NULL);
+        }
+    }
+    return moved;
+}
+
+/* Replaces the table's generation by one of `capacity` slots. Called and
+ * returns with the mutex held, but drops it to allocate. GCWEAK_OK also when
+ * another writer replaced the generation meanwhile: the caller re-probes. */
+static int table_resize(struct gcw_table *t, size_t capacity)
+{
+    struct gcw_slots *old = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    gcw_mutex_unlock(&t->lock);
+    struct gcw_slots *fresh = slots_new(capacity, t->has_values);
+    gcw_mutex_lock(&t->lock);
+    if (fresh == NULL)
+        return GCWEAK_ENOMEM;
+    if (atomic_load_explicit(&t->slots, memory_order_relaxed) != old)
+        return GCWEAK_OK; /* fresh holds no registration: just drop it */
+
+    gcw_seq_write_begin(&t->seq);
+    if (old != NULL)
+        t->live = slots_migrate(old, fresh, t->has_values);
+    atomic_store_explicit(&t->slots, fresh, memory_order_release);
+    gcw_note_store(&t->slots, fresh);
+    gcw_seq_write_end(&t->seq);
+
+    /* Readers can no longer reach the old generation's values; unless a stale
+     * pointer to it survives somewhere, which must not keep them alive. */
+    if (old != NULL && t->has_values)
+        for (size_t i = 0; i < slots_capacity(old); i++)
+            atomic_store_explicit(&old->vals[i], NULL, memory_order_relaxed);
+    return GCWEAK_OK;
+}
+
+/* Drops the values of slots the collector cleared and recounts. Mutex held. */
+static void table_purge(struct gcw_table *t)
+{
+    GC_word gc_no = gcw_gc_no_settled();
+    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    size_t live = 0;
+    if (sl != NULL) {
+        for (size_t i = 0; i < slots_capacity(sl); i++) {
+            gcw_word k = slot_key(sl, i);
+            if (gcw_word_is_key(k))
+                live++;
+            else if (k == GCW_SLOT_DEAD && t->has_values)
+                atomic_store_explicit(&sl->vals[i], NULL, memory_order_relaxed);
+        }
+    }
+    t->live = live;
+    atomic_store_explicit(&t->purged_gc_no, gc_no, memory_order_relaxed);
+}
+
+static bool table_needs_purge(struct gcw_table *t)
+{
+    return GC_get_gc_no() != atomic_load_explicit(&t->purged_gc_no, memory_order_relaxed);
+}
+
+void gcw_table_init(struct gcw_table *t, bool has_values)
+{
+    static const gcw_mutex unlocked = GCW_MUTEX_INIT;
+    atomic_init(&t->slots, NULL);
+    atomic_init(&t->seq, 0u);
+    atomic_init(&t->purged_gc_no, GC_get_gc_no());
+    t->live = 0;
+    t->has_values = has_values;
+    t->lock = unlocked;
+}
+
+int gcw_table_put(struct gcw_table *t, const void *key, void *value)
+{
+    void *obj = gcw_key_object(key);
+    if (obj == NULL)
+        return GCWEAK_EINVAL;
+    gcw_word w = gcw_key_word(key);
+    int rc = GCWEAK_OK;
+
+    gcw_mutex_lock(&t->lock);
+    if (table_needs_purge(t))
+        table_purge(t);
+    for (;;) {
+        struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+        size_t at = 0;
+        if (sl != NULL && slots_find(sl, w, &at)) {
+            if (t->has_values) {
+                gcw_seq_write_begin(&t->seq);
+                slot_set_value(sl, at, value);
+                gcw_seq_write_end(&t->seq);
+            }
+            break;
+        }
+        bool fills_empty = sl == NULL || slot_key(sl, at) == GCW_SLOT_EMPTY;
+        if (sl == NULL || (fills_empty && slots_too_full(sl)) ||
+            slots_too_sparse(sl, t->live)) {
+            rc = table_resize(t, capacity_for(t->live + 1));
+            if (rc != GCWEAK_OK)
+                break;
+            continue;
+        }
+        /* Register first: the slot may still be registered on a deleted key,
+         * whose death would otherwise zero our entry. */
+        rc = gcw_link_register(&sl->keys[at], obj);
+        if (rc != GCWEAK_OK)
+            break;
+        gcw_seq_write_begin(&t->seq);
+        if (t->has_values)
+            slot_set_value(sl, at, value);
+        atomic_store_explicit(&sl->keys[at], w, memory_order_release);
+        gcw_seq_write_end(&t->seq);
+        sl->used += fills_empty;
+        t->live++;
+        break;
+    }
+    gcw_mutex_unlock(&t->lock);
+    /* Until the key word is stored and registered, only this frame may hold
+     * the key: it must not die before then. */
+    GC_reachable_here(key);
+    return rc;
+}
+
+bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
+{
+    gcw_word w = gcw_key_word(key);
+    if (!gcw_word_is_key(w))
+        return false;
+    if (table_needs_purge(t)) {
+        gcw_mutex_lock(&t->lock);
+        if (table_needs_purge(t))
+            table_purge(t);
+        gcw_mutex_unlock(&t->lock);
+    }
+    void *v = NULL;
+    for (int attempt = 0; attempt < OPTIMISTIC_READS; attempt++) {
+        unsigned s = gcw_seq_read_begin(&t->seq);
+        struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_acquire);
+        bool found = slots_lookup(sl, w, t->has_values, &v);
+        if (gcw_seq_read_valid(&t->seq, s)) {
+            if (found && value_out != NULL)
+                *value_out = v;
+            return found;
+        }
+        gcw_cpu_relax();
+    }
+    gcw_mutex_lock(&t->lock);
+    bool found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_relaxed),
+                              w, t->has_values, &v);
+    gcw_mutex_unlock(&t->lock);
+    if (found && value_out != NULL)
+        *value_out = v;
+    return found;
+}
+
+bool gcw_table_remove(struct gcw_table *t, const void *key)
+{
+    gcw_word w = gcw_key_word(key);
+    if (!gcw_word_is_key(w))
+        return false;
+    gcw_mutex_lock(&t->lock);
+    if (table_needs_purge(t))
+        table_purge(t);
+    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    size_t at = 0;
+    bool found = sl != NULL && slots_find(sl, w, &at);
+    if (found) {
+        /* The slot stays registered on the key's object; see SLOT STATES. */
+        gcw_seq_write_begin(&t->seq);
+        atomic_store_explicit(&sl->keys[at], GCW_SLOT_DEAD, memory_order_relaxed);
+        if (t->has_values)
+            atomic_store_explicit(&sl->vals[at], NULL, memory_order_relaxed);
+        gcw_seq_write_end(&t->seq);
+        GCW_ASSERT(t->live > 0);
+        t->live--;
+    }
+    gcw_mutex_unlock(&t->lock);
+    return found;
+}
+
+size_t gcw_table_count(struct gcw_table *t)
+{
+    gcw_mutex_lock(&t->lock);
+    if (table_needs_purge(t))
+        table_purge(t);
+    size_t n = t->live;
+    gcw_mutex_unlock(&t->lock);
+    return n;
+}
+
+void gcw_table_clear(struct gcw_table *t)
+{
+    gcw_mutex_lock(&t->lock);
+    struct gcw_slots *old = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    gcw_seq_write_begin(&t->seq);
+    atomic_store_explicit(&t->slots, NULL, memory_order_release);
+    gcw_seq_write_end(&t->seq);
+    t->live = 0;
+    /* The old generation is private now, but release its registrations at
+     * once rather than when the collector reclaims it: deleted keys' slots
+     * included, so nothing of the cleared entries costs collection time. */
+    if (old != NULL)
+        for (size_t i = 0; i < slots_capacity(old); i++)
+            if (slot_key(old, i) != GCW_SLOT_EMPTY)
+                gcw_link_unregister(&old->keys[i]);
+    gcw_mutex_unlock(&t->lock);
+}
