@@ -1,0 +1,31 @@
+# Thin front end over CMake. `make test` and `make bench` each do their own
+# set-up on a fresh Debian or Ubuntu machine.
+BUILD ?= build
+JOBS ?= 2
+BUILD_PACKAGES = cmd:cmake=cmake cmd:make=make cmd:cc=gcc cmd:pkg-config=pkg-config \
+                 pc:bdw-gc=libgc-dev pc:check=check
+
+.PHONY: all deps test bench install clean
+
+all: deps
+	cmake -S . -B $(BUILD)
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@sh cmake/ensure-packages.sh $(BUILD_PACKAGES)
+
+# Configure with warnings as errors and internal invariant checks, build, and
+# run the whole ctest suite.
+test: deps
+	cmake -S . -B $(BUILD) -DGCWEAK_WERROR=ON -DGCWEAK_ASSERTS=ON
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: deps
+	bash bench/run.sh
+
+install: all
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

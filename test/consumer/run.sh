@@ -1,0 +1,86 @@
+#!/bin/sh
+# Build and run the consumer program against an *installed* gcweak.
+#
+#   run.sh find_package|pkg_config <gcweak build dir> <scratch dir>
+#
+# Installs the build tree into <scratch dir>/stage with `cmake --install`,
+# checks the installed files, then builds consumer.c against the stage either
+# as an out-of-tree CMake project (find_package(gcweak CONFIG)) or with a
+# plain cc command line from `pkg-config --cflags --libs gcweak`, and runs it.
+# Environment: CMAKE (cmake to use), CC (compiler), GCWEAK_EXPECTED_VERSION.
+set -eu
+
+mode=$1 build=$2 work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+cmake=${CMAKE:-cmake}
+cc=${CC:-cc}
+
+fail() { echo "run.sh: FAIL: $*" >&2; exit 1; }
+
+rm -rf "$work"
+mkdir -p "$work"
+stage=$work/stage
+"$cmake" --install "$build" --prefix "$stage" >"$work/install.log" ||
+    { cat "$work/install.log" >&2; fail "cmake --install $build"; }
+
+# ------------------------------------------------------ installed files
+[ -f "$stage/include/gcweak.h" ] || fail "header not installed"
+pc=$(find "$stage" -name gcweak.pc -path '*/pkgconfig/*')
+[ -n "$pc" ] || fail "gcweak.pc not installed"
+libdir=$(dirname "$(dirname "$pc")")
+for f in libgcweak.so libgcweak.a cmake/gcweak/gcweakConfig.cmake \
+         cmake/gcweak/gcweakConfigVersion.cmake cmake/gcweak/gcweakTargets.cmake; do
+    [ -e "$libdir/$f" ] || fail "$libdir/$f not installed"
+done
+soname=$(readelf -d "$libdir/libgcweak.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+case $soname in libgcweak.so.[0-9]*) ;; *) fail "bad SONAME '$soname'" ;; esac
+[ -e "$libdir/$soname" ] || fail "$libdir/$soname (the SONAME) not installed"
+# Only the API is exported from the shared library (plus linker-made symbols).
+extra=$(nm -D --defined-only "$libdir/libgcweak.so" | awk '{print $3}' |
+        grep -v -E '^(gcweak_|(_init|_fini|_end|_edata|__bss_start)$)' || true)
+[ -z "$extra" ] || fail "non-API symbols exported: $extra"
+nm "$libdir/libgcweak.a" | grep -q ' T gcweak_map_new$' || fail "libgcweak.a lacks gcweak_map_new"
+echo "run.sh: installed files ok (SONAME $soname)"
+
+# The program must use the staged library, not one installed elsewhere.
+check_uses_stage() {
+    ldd "$1" | grep libgcweak | grep -q "$libdir/" ||
+        fail "$1 does not load libgcweak from $libdir: $(ldd "$1" | grep libgcweak)"
+}
+
+case $mode in
+find_package)
+    "$cmake" -S "$here" -B "$work/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$stage" \
+        -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+        -DGCWEAK_EXPECTED_VERSION="${GCWEAK_EXPECTED_VERSION:-}" ||
+        fail "configuring the consumer"
+    found=$(sed -n 's/^gcweak_DIR:PATH=//p' "$work/build/CMakeCache.txt")
+    [ "$found" = "$libdir/cmake/gcweak" ] || fail "find_package found gcweak in '$found'"
+    "$cmake" --build "$work/build" || fail "building the consumer"
+    check_uses_stage "$work/build/consumer"
+    "$work/build/consumer" || fail "consumer (shared) exited $?"
+    "$work/build/consumer_static" || fail "consumer_static exited $?"
+    ;;
+pkg_config)
+    export PKG_CONFIG_PATH="$libdir/pkgconfig"
+    version=$(pkg-config --modversion gcweak) || fail "pkg-config does not find gcweak"
+    [ -z "${GCWEAK_EXPECTED_VERSION:-}" ] || [ "$version" = "$GCWEAK_EXPECTED_VERSION" ] ||
+        fail "gcweak.pc says version $version"
+    pc_libdir=$(pkg-config --variable=libdir gcweak)
+    [ "$(cd "$pc_libdir" 2>/dev/null && pwd -P)" = "$(cd "$libdir" && pwd -P)" ] ||
+        fail "gcweak.pc points to libdir '$pc_libdir', not to where it was installed ($libdir): it is not relocatable"
+    flags="$(pkg-config --cflags gcweak) $(pkg-config --libs gcweak)"
+    echo "run.sh: $cc -std=c11 -O2 -Wall -Wextra -Werror -o consumer consumer.c $flags -pthread"
+    # shellcheck disable=SC2086
+    "$cc" -std=c11 -O2 -Wall -Wextra -Werror -o "$work/consumer" "$here/consumer.c" \
+        $flags -pthread || fail "compiling the consumer with pkg-config flags"
+    export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    check_uses_stage "$work/consumer"
+    "$work/consumer" || fail "consumer exited $?"
+    ;;
+*)
+    fail "unknown mode '$mode'"
+    ;;
+esac
+echo "run.sh: consumer via $mode ok"

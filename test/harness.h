@@ -1,0 +1,49 @@
+/*
+ * Shared helpers of the Check suite: how to make garbage a conservative
+ * collector will actually reclaim (see each function), and counters for
+ * finalized values.
+ */
+#ifndef GCWEAK_TEST_HARNESS_H
+#define GCWEAK_TEST_HARNESS_H
+
+#define GC_THREADS
+#include <gc/gc.h>
+
+#include <check.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "gcweak.h"
+
+#define NOINLINE __attribute__((noinline))
+
+/* Allocates a key object of `bytes`. Under GC_DEBUG (the debug build of this
+ * suite) the pointer returned is not the object's base, as users see it. */
+void *new_key(size_t bytes);
+
+/* An array of n key pointers that the collector scans as a root at every
+ * collection. Test code stores into it without write barriers, which
+ * incremental collection with manual dirty bits would miss in heap memory.
+ * Zero entries to let their keys die. Never freed. */
+void **key_array(size_t n);
+
+/* Zeroes a large stretch of dead stack so stale copies of pointers made by
+ * earlier calls do not keep their objects alive. */
+void clear_stack(void);
+
+/* Clears the stack and runs `rounds` full collections, running finalizers
+ * between them. */
+void collect(int rounds);
+
+/* A value object of `bytes` whose finalization increments *counter. */
+void *new_counted_value(size_t bytes, atomic_long *counter);
+
+/* Suites, one per file. */
+Suite *errors_suite(void);
+Suite *map_suite(void);
+Suite *set_suite(void);
+Suite *keys_suite(void);
+Suite *death_suite(void);
+Suite *threads_suite(void);
+
+#endif
