@@ -74,12 +74,33 @@ GCWEAK_API const char *gcweak_strerror(int code);
 
 typedef struct gcweak_map gcweak_map;
 
-/* A new empty map, or NULL when out of memory. */
+/* A new empty map, or NULL when out of memory.
+ *
+ * The map is an ephemeron table, like JavaScript's WeakMap: a value, and
+ * everything reachable only through it, stays alive exactly as long as its
+ * key is reachable from outside the values of dead entries. A value may
+ * point to its own key, or to other keys of this or any other gcweak map,
+ * without keeping them alive. See README "Ephemerons" for how the collector
+ * is hooked and what that costs. */
 GCWEAK_API gcweak_map *gcweak_map_new(void);
+
+/* Creation options; zero-initialise, then set what you need. */
+typedef struct gcweak_map_options {
+    unsigned flags;        /* GCWEAK_MAP_* flags, or 0 */
+    size_t capacity_hint;  /* entries to make room for at once; 0 for none */
+} gcweak_map_options;
+
+/* Values held strongly: a plain weak-key table. Cheaper during collections,
+ * but a value that reaches its own key keeps the entry alive forever. */
+#define GCWEAK_MAP_WEAK_KEYS 0x1u
+
+/* A new map with options (NULL means defaults, as gcweak_map_new). NULL
+ * when out of memory or when flags holds an unknown bit. */
+GCWEAK_API gcweak_map *gcweak_map_new_with(const gcweak_map_options *options);
 
 /* Associates value with key, replacing any earlier value. The value is any
  * pointer-sized datum; one that points into the collector's heap is kept
- * alive for as long as the entry lives. Returns GCWEAK_OK, GCWEAK_EINVAL
+ * alive for as long as the entry lives (see gcweak_map_new for when that is). Returns GCWEAK_OK, GCWEAK_EINVAL
  * (bad key or NULL map: nothing changed) or GCWEAK_ENOMEM (nothing changed). */
 GCWEAK_API int gcweak_map_set(gcweak_map *m, const void *key, void *value);
 

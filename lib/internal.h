@@ -90,9 +90,13 @@ bool gcw_link_move(_Atomic gcw_word *from, _Atomic gcw_word *to);
 /* Drops any registration of *slot. */
 void gcw_link_unregister(_Atomic gcw_word *slot);
 
-/* The collection count, read under the allocation lock: every collection it
- * counts has finished clearing its links. */
-GC_word gcw_gc_no_settled(void);
+/* Collections, and ephemeron passes among them, read in one hold of the
+ * allocation lock: every collection counted has finished clearing links. */
+struct gcw_counts {
+    GC_word collections;
+    GC_word passes;
+};
+struct gcw_counts gcw_counts_settled(void);
 
 /* Memory for tables: scanned (zeroed) and pointer-free (not zeroed). */
 void *gcw_alloc_scanned(size_t bytes);
@@ -108,24 +112,52 @@ static inline void gcw_note_store(const volatile void *slot, const void *stored)
     }
 }
 
+/* ------------------------------------------- ephemeron.c: the MARK_END pass */
+
+struct gcw_table;
+
+/* Enters t (inside a collector object) in the registry the pass walks,
+ * installing the collection-event callback the first time. */
+int gcw_ephemeron_register(struct gcw_table *t);
+
+/* Passes completed so far; call with the allocation lock held. */
+GC_word gcw_ephemeron_passes_locked(void);
+
+/* Called by gcw_table_visit_entries for each live entry, inside the pass. */
+void gcw_ephemeron_entry(const void *key, void *value);
+
 /* ----------------------------------------------------- table.c: the table */
 
 struct gcw_slots; /* one generation of storage; private to table.c */
+
+/* How a table holds values. */
+enum gcw_values {
+    GCW_NO_VALUES,        /* sets */
+    GCW_STRONG_VALUES,    /* scanned memory: a value lives while its entry does */
+    GCW_EPHEMERON_VALUES  /* pointer-free memory, traced by the MARK_END pass */
+};
 
 struct gcw_table {
     _Atomic(struct gcw_slots *) slots; /* NULL until the first insert */
     atomic_uint seq;                   /* seqlock sequence, see lock.h */
     _Atomic GC_word purged_gc_no;      /* collection count at the last purge */
+    GC_word purged_passes;             /* ephemeron passes at the last purge */
     size_t live;                       /* entries, as of the last purge */
-    bool has_values;                   /* false for sets */
+    enum gcw_values values;
     gcw_mutex lock;                    /* serialises writers */
 };
 
-void gcw_table_init(struct gcw_table *t, bool has_values);
+/* GCWEAK_OK or GCWEAK_ENOMEM; t must lie inside a collector object. */
+int gcw_table_init(struct gcw_table *t, enum gcw_values values, size_t capacity_hint);
 int gcw_table_put(struct gcw_table *t, const void *key, void *value);
 bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out);
 bool gcw_table_remove(struct gcw_table *t, const void *key);
 size_t gcw_table_count(struct gcw_table *t);
 void gcw_table_clear(struct gcw_table *t);
+
+/* For the ephemeron pass, world stopped: slots in the published generation,
+ * and gcw_ephemeron_entry() for each live entry. */
+size_t gcw_table_capacity(const struct gcw_table *t);
+void gcw_table_visit_entries(struct gcw_table *t);
 
 #endif /* GCWEAK_INTERNAL_H */

@@ -34,20 +34,22 @@ void gcw_link_unregister(_Atomic gcw_word *slot)
     (void)GC_unregister_disappearing_link((void **)slot);
 }
 
-static void *read_gc_no(void *out)
+static void *read_counts(void *out)
 {
-    *(GC_word *)out = GC_get_gc_no();
+    struct gcw_counts *c = out;
+    c->collections = GC_get_gc_no();
+    c->passes = gcw_ephemeron_passes_locked();
     return NULL;
 }
 
-GC_word gcw_gc_no_settled(void)
+struct gcw_counts gcw_counts_settled(void)
 {
     /* The count is bumped after marking, before GC_finalize clears links, in
      * one hold of the allocation lock: once we hold the lock, every counted
      * collection has cleared all it will clear. */
-    GC_word n = 0;
-    (void)GC_call_with_alloc_lock(read_gc_no, &n);
-    return n;
+    struct gcw_counts c = {0, 0};
+    (void)GC_call_with_alloc_lock(read_counts, &c);
+    return c;
 }
 
 /* Above this size a table is allocated "ignore off page": we always keep a

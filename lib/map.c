@@ -6,12 +6,26 @@ struct gcweak_map {
     struct gcw_table table;
 };
 
+gcweak_map *gcweak_map_new_with(const gcweak_map_options *options)
+{
+    static const gcweak_map_options defaults = {0, 0};
+    if (options == NULL)
+        options = &defaults;
+    if ((options->flags & ~GCWEAK_MAP_WEAK_KEYS) != 0)
+        return NULL;
+    gcweak_map *m = GC_MALLOC(sizeof *m);
+    if (m == NULL)
+        return NULL;
+    enum gcw_values values = (options->flags & GCWEAK_MAP_WEAK_KEYS)
+                                 ? GCW_STRONG_VALUES : GCW_EPHEMERON_VALUES;
+    if (gcw_table_init(&m->table, values, options->capacity_hint) != GCWEAK_OK)
+        return NULL;
+    return m;
+}
+
 gcweak_map *gcweak_map_new(void)
 {
-    gcweak_map *m = GC_MALLOC(sizeof *m);
-    if (m != NULL)
-        gcw_table_init(&m->table, true);
-    return m;
+    return gcweak_map_new_with(NULL);
 }
 
 int gcweak_map_set(gcweak_map *m, const void *key, void *value)

@@ -9,8 +9,8 @@ struct gcweak_set {
 gcweak_set *gcweak_set_new(void)
 {
     gcweak_set *s = GC_MALLOC(sizeof *s);
-    if (s != NULL)
-        gcw_table_init(&s->table, false);
+    if (s == NULL || gcw_table_init(&s->table, GCW_NO_VALUES, 0) != GCWEAK_OK)
+        return NULL;
     return s;
 }
 

@@ -58,7 +58,8 @@ struct gcw_slots {
     unsigned shift;        /* word bits - log2(capacity) */
     size_t used;           /* non-EMPTY slots; writers only, under the mutex */
     _Atomic gcw_word *keys; /* pointer-free: disguised keys, the link slots */
-    _Atomic(void *) vals[]; /* scanned: values (absent for sets) */
+    _Atomic(void *) *vals;  /* values: scanned, or pointer-free for ephemeron
+                               tables, or NULL for sets */
 };
 
 enum {
@@ -82,27 +83,39 @@ static gcw_word slot_key(const struct gcw_slots *sl, size_t i)
     return atomic_load_explicit(&sl->keys[i], memory_order_relaxed);
 }
 
-static void slot_set_value(struct gcw_slots *sl, size_t i, void *v)
+static void slot_set_value(struct gcw_slots *sl, size_t i, void *v,
+                           enum gcw_values values)
 {
     atomic_store_explicit(&sl->vals[i], v, memory_order_relaxed);
-    gcw_note_store(&sl->vals[i], v);
+    if (values == GCW_STRONG_VALUES)
+        gcw_note_store(&sl->vals[i], v);
 }
 
 /* A generation of `capacity` EMPTY slots, or NULL when out of memory. May
  * collect and run finalizers: never call with the table mutex held. */
-static struct gcw_slots *slots_new(size_t capacity, bool has_values)
+static struct gcw_slots *slots_new(size_t capacity, enum gcw_values values)
 {
     _Atomic gcw_word *keys = gcw_alloc_pointer_free(capacity * sizeof *keys);
     if (keys == NULL)
         return NULL;
     /* EMPTY is all ones, so a byte fill writes it. */
     memset((void *)keys, 0xff, capacity * sizeof *keys);
-    size_t nvals = has_values ? capacity : 0;
-    struct gcw_slots *sl =
-        gcw_alloc_scanned(sizeof *sl + nvals * sizeof sl->vals[0]);
+    _Atomic(void *) *vals = NULL;
+    size_t vals_bytes = capacity * sizeof *vals;
+    if (values == GCW_STRONG_VALUES) {
+        vals = gcw_alloc_scanned(vals_bytes);
+    } else if (values == GCW_EPHEMERON_VALUES) {
+        vals = gcw_alloc_pointer_free(vals_bytes);
+        if (vals != NULL)
+            memset((void *)vals, 0, vals_bytes);
+    }
+    if (values != GCW_NO_VALUES && vals == NULL)
+        return NULL;
+    struct gcw_slots *sl = gcw_alloc_scanned(sizeof *sl);
     if (sl == NULL)
         return NULL;
-    GC_reachable_here(keys); /* only this frame held it until now */
+    GC_reachable_here(keys); /* only this frame held them until now */
+    GC_reachable_here(vals);
     unsigned log2 = 0;
     while (((size_t)1 << log2) < capacity)
         log2++;
@@ -111,6 +124,8 @@ static struct gcw_slots *slots_new(size_t capacity, bool has_values)
     sl->used = 0;
     sl->keys = keys;
     gcw_note_store(&sl->keys, keys);
+    sl->vals = vals;
+    gcw_note_store(&sl->vals, vals);
     return sl;
 }
 
@@ -136,15 +151,14 @@ static bool slots_find(const struct gcw_slots *sl, gcw_word w, size_t *at)
 }
 
 /* The lookup proper, shared by the optimistic and the locked read. */
-static bool slots_lookup(const struct gcw_slots *sl, gcw_word w, bool has_values,
-                         void **value_out)
+static bool slots_lookup(const struct gcw_slots *sl, gcw_word w, void **value_out)
 {
     if (sl == NULL)
         return false;
     for (size_t i = slot_home(sl, w);; i = (i + 1) & sl->mask) {
         gcw_word k = slot_key(sl, i);
         if (k == w) {
-            if (has_values)
+            if (sl->vals != NULL)
                 *value_out = atomic_load_explicit(&sl->vals[i], memory_order_relaxed);
             return true;
         }
@@ -178,7 +192,7 @@ static size_t capacity_for(size_t n)
 /* Copies the live entries of `from` into the unpublished generation `to`,
  * carrying each registration along, and returns how many arrived alive. */
 static size_t slots_migrate(struct gcw_slots *from, struct gcw_slots *to,
-                            bool has_values)
+                            enum gcw_values values)
 {
     size_t moved = 0;
     for (size_t i = 0; i < slots_capacity(from); i++) {
@@ -188,9 +202,9 @@ static size_t slots_migrate(struct gcw_slots *from, struct gcw_slots *to,
         size_t j = slot_home(to, k);
         while (slot_key(to, j) != GCW_SLOT_EMPTY)
             j = (j + 1) & to->mask;
-        if (has_values)
-            slot_set_value(to, j, atomic_load_explicit(&from->vals[i],
-                                                       memory_order_relaxed));
+        if (values != GCW_NO_VALUES)
+            slot_set_value(to, j, atomic_load_explicit(&from->vals[i], memory_order_relaxed),
+                           values);
         atomic_store_explicit(&to->keys[j], k, memory_order_relaxed);
         to->used++;
         if (gcw_link_move(&from->keys[i], &to->keys[j])) {
@@ -199,8 +213,8 @@ static size_t slots_migrate(struct gcw_slots *from, struct gcw_slots *to,
             /* The key died after we read it: its registration went with it,
              * so the copy would never be cleared. */
             atomic_store_explicit(&to->keys[j], GCW_SLOT_DEAD, memory_order_relaxed);
-            if (has_values)
-                slot_set_value(to, j, NULL);
+            if (values != GCW_NO_VALUES)
+                slot_set_value(to, j, NULL, values);
         }
     }
     return moved;
@@ -213,7 +227,7 @@ static int table_resize(struct gcw_table *t, size_t capacity)
 {
     struct gcw_slots *old = atomic_load_explicit(&t->slots, memory_order_relaxed);
     gcw_mutex_unlock(&t->lock);
-    struct gcw_slots *fresh = slots_new(capacity, t->has_values);
+    struct gcw_slots *fresh = slots_new(capacity, t->values);
     gcw_mutex_lock(&t->lock);
     if (fresh == NULL)
         return GCWEAK_ENOMEM;
@@ -222,14 +236,14 @@ static int table_resize(struct gcw_table *t, size_t capacity)
 
     gcw_seq_write_begin(&t->seq);
     if (old != NULL)
-        t->live = slots_migrate(old, fresh, t->has_values);
+        t->live = slots_migrate(old, fresh, t->values);
     atomic_store_explicit(&t->slots, fresh, memory_order_release);
     gcw_note_store(&t->slots, fresh);
     gcw_seq_write_end(&t->seq);
 
     /* Readers can no longer reach the old generation's values; unless a stale
      * pointer to it survives somewhere, which must not keep them alive. */
-    if (old != NULL && t->has_values)
+    if (old != NULL && t->values != GCW_NO_VALUES)
         for (size_t i = 0; i < slots_capacity(old); i++)
             atomic_store_explicit(&old->vals[i], NULL, memory_order_relaxed);
     return GCWEAK_OK;
@@ -238,20 +252,31 @@ static int table_resize(struct gcw_table *t, size_t capacity)
 /* Drops the values of slots the collector cleared and recounts. Mutex held. */
 static void table_purge(struct gcw_table *t)
 {
-    GC_word gc_no = gcw_gc_no_settled();
+    struct gcw_counts now = gcw_counts_settled();
     struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    GC_word purged_gc_no = atomic_load_explicit(&t->purged_gc_no, memory_order_relaxed);
+    /* Every collection must have run the ephemeron pass; one that did not
+     * (our callback was replaced without chaining) may have reclaimed values
+     * whose keys live. Never hand those out: drop them all. */
+    bool values_lost = t->values == GCW_EPHEMERON_VALUES &&
+                       now.collections - purged_gc_no != now.passes - t->purged_passes;
     size_t live = 0;
     if (sl != NULL) {
         for (size_t i = 0; i < slots_capacity(sl); i++) {
             gcw_word k = slot_key(sl, i);
             if (gcw_word_is_key(k))
                 live++;
-            else if (k == GCW_SLOT_DEAD && t->has_values)
+            if (sl->vals != NULL && (k == GCW_SLOT_DEAD || values_lost))
                 atomic_store_explicit(&sl->vals[i], NULL, memory_order_relaxed);
         }
     }
+    if (values_lost && sl != NULL)
+        GC_get_warn_proc()("GC Warning: gcweak: collections ran without the ephemeron "
+                           "pass (collection-event callback replaced?); values of %lu "
+                           "entries dropped\n", (GC_word)live);
     t->live = live;
-    atomic_store_explicit(&t->purged_gc_no, gc_no, memory_order_relaxed);
+    t->purged_passes = now.passes;
+    atomic_store_explicit(&t->purged_gc_no, now.collections, memory_order_relaxed);
 }
 
 static bool table_needs_purge(struct gcw_table *t)
@@ -259,15 +284,46 @@ static bool table_needs_purge(struct gcw_table *t)
     return GC_get_gc_no() != atomic_load_explicit(&t->purged_gc_no, memory_order_relaxed);
 }
 
-void gcw_table_init(struct gcw_table *t, bool has_values)
+int gcw_table_init(struct gcw_table *t, enum gcw_values values, size_t capacity_hint)
 {
     static const gcw_mutex unlocked = GCW_MUTEX_INIT;
     atomic_init(&t->slots, NULL);
     atomic_init(&t->seq, 0u);
-    atomic_init(&t->purged_gc_no, GC_get_gc_no());
     t->live = 0;
-    t->has_values = has_values;
+    t->values = values;
     t->lock = unlocked;
+    if (values == GCW_EPHEMERON_VALUES && gcw_ephemeron_register(t) != GCWEAK_OK)
+        return GCWEAK_ENOMEM;
+    struct gcw_counts now = gcw_counts_settled();
+    atomic_init(&t->purged_gc_no, now.collections);
+    t->purged_passes = now.passes;
+    if (capacity_hint > 0) {
+        struct gcw_slots *sl = slots_new(capacity_for(capacity_hint), values);
+        if (sl == NULL)
+            return GCWEAK_ENOMEM;
+        atomic_store_explicit(&t->slots, sl, memory_order_release);
+        gcw_note_store(&t->slots, sl);
+    }
+    return GCWEAK_OK;
+}
+
+size_t gcw_table_capacity(const struct gcw_table *t)
+{
+    const struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    return sl != NULL ? slots_capacity(sl) : 0;
+}
+
+void gcw_table_visit_entries(struct gcw_table *t)
+{
+    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    if (sl == NULL || sl->vals == NULL)
+        return;
+    for (size_t i = 0; i < slots_capacity(sl); i++) {
+        gcw_word k = slot_key(sl, i);
+        if (gcw_word_is_key(k))
+            gcw_ephemeron_entry((const void *)GC_REVEAL_POINTER(k),
+                                atomic_load_explicit(&sl->vals[i], memory_order_relaxed));
+    }
 }
 
 int gcw_table_put(struct gcw_table *t, const void *key, void *value)
@@ -285,9 +341,9 @@ int gcw_table_put(struct gcw_table *t, const void *key, void *value)
         struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
         size_t at = 0;
         if (sl != NULL && slots_find(sl, w, &at)) {
-            if (t->has_values) {
+            if (t->values != GCW_NO_VALUES) {
                 gcw_seq_write_begin(&t->seq);
-                slot_set_value(sl, at, value);
+                slot_set_value(sl, at, value, t->values);
                 gcw_seq_write_end(&t->seq);
             }
             break;
@@ -306,8 +362,8 @@ int gcw_table_put(struct gcw_table *t, const void *key, void *value)
         if (rc != GCWEAK_OK)
             break;
         gcw_seq_write_begin(&t->seq);
-        if (t->has_values)
-            slot_set_value(sl, at, value);
+        if (t->values != GCW_NO_VALUES)
+            slot_set_value(sl, at, value, t->values);
         atomic_store_explicit(&sl->keys[at], w, memory_order_release);
         gcw_seq_write_end(&t->seq);
         sl->used += fills_empty;
@@ -316,8 +372,10 @@ int gcw_table_put(struct gcw_table *t, const void *key, void *value)
     }
     gcw_mutex_unlock(&t->lock);
     /* Until the key word is stored and registered, only this frame may hold
-     * the key: it must not die before then. */
+     * the key: it must not die before then. Nor the value: an ephemeron
+     * table's value is invisible to the marker until its key word is. */
     GC_reachable_here(key);
+    GC_reachable_here(value);
     return rc;
 }
 
@@ -336,7 +394,7 @@ bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
     for (int attempt = 0; attempt < OPTIMISTIC_READS; attempt++) {
         unsigned s = gcw_seq_read_begin(&t->seq);
         struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_acquire);
-        bool found = slots_lookup(sl, w, t->has_values, &v);
+        bool found = slots_lookup(sl, w, &v);
         if (gcw_seq_read_valid(&t->seq, s)) {
             if (found && value_out != NULL)
                 *value_out = v;
@@ -345,8 +403,7 @@ bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
         gcw_cpu_relax();
     }
     gcw_mutex_lock(&t->lock);
-    bool found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_relaxed),
-                              w, t->has_values, &v);
+    bool found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_relaxed), w, &v);
     gcw_mutex_unlock(&t->lock);
     if (found && value_out != NULL)
         *value_out = v;
@@ -368,7 +425,7 @@ bool gcw_table_remove(struct gcw_table *t, const void *key)
         /* The slot stays registered on the key's object; see SLOT STATES. */
         gcw_seq_write_begin(&t->seq);
         atomic_store_explicit(&sl->keys[at], GCW_SLOT_DEAD, memory_order_relaxed);
-        if (t->has_values)
+        if (sl->vals != NULL)
             atomic_store_explicit(&sl->vals[at], NULL, memory_order_relaxed);
         gcw_seq_write_end(&t->seq);
         GCW_ASSERT(t->live > 0);

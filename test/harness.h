@@ -45,5 +45,6 @@ Suite *set_suite(void);
 Suite *keys_suite(void);
 Suite *death_suite(void);
 Suite *threads_suite(void);
+Suite *ephemeron_suite(void);
 
 #endif

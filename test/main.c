@@ -23,6 +23,7 @@ int main(void)
     srunner_add_suite(sr, keys_suite());
     srunner_add_suite(sr, death_suite());
     srunner_add_suite(sr, threads_suite());
+    srunner_add_suite(sr, ephemeron_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

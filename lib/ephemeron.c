@@ -1,0 +1,365 @@
+/*
+ * Ephemerons on stock bdwgc 8.2: the pass that decides, inside each
+ * collection, which values of ephemeron tables live.
+ *
+ * An ephemeron table keeps its values in pointer-free memory, where the
+ * marker never looks. bdwgc announces GC_EVENT_MARK_END with the world
+ * stopped, after marking from roots and before GC_finalize clears
+ * disappearing links. At that moment this pass establishes the ephemeron
+ * rule for every entry of every registered table:
+ *
+ *     key object marked  =>  value marked, with all it reaches
+ *
+ * and stops there, so values of unmarked keys stay unmarked and are
+ * reclaimed in this same collection, together with their keys. Because it
+ * runs before GC_finalize, links and finalizers see the corrected marks.
+ *
+ * ONE PASS, NO ROUNDS. Entries are visited once. An entry whose key is marked
+ * has its value traced at once; an entry whose key is not yet marked waits in
+ * a hash keyed by the key's object base. Whenever the tracing marks an object
+ * it releases the entries waiting on that object. A chain root -> k0, v0 ->
+ * k1, ... of any length is thus settled in time linear in entries plus
+ * objects traced, whatever order the entries are visited in.
+ *
+ * TRACING is conservative: every word of a newly marked object that points
+ * into the heap marks that object's base (GC_base); pointer-free objects are
+ * not scanned. It may retain more than the collector's precise descriptors
+ * would, never less.
+ *
+ * WHICH TABLES. Every registered table is processed, reachable or not. A table
+ * that is garbage at MARK_END may still be resurrected by GC_finalize (it is
+ * reachable from an object awaiting finalization), and GC_finalize's marking
+ * cannot see our values: so values of its live keys are kept too. The cost is
+ * that a dropped table's values outlive it by one collection. The registry
+ * holds tables through long links, which bdwgc clears only when a table is
+ * unreachable even from finalizable objects, just before reclaiming it.
+ *
+ * MEMORY. The pass runs with the allocation lock held and the world stopped:
+ * no allocation, no malloc, no lock a stopped thread may hold. Its stack and
+ * its waiting hash come straight from the kernel (pass_memory_*), kept from
+ * one collection to the next and grown on demand; if the kernel refuses, the
+ * process aborts with a message rather than silently drop work, since a
+ * dropped value would be reclaimed while its key lives.
+ *
+ * ANY INSTRUCTION. The pass reads each table's published generation. table.c
+ * keeps every value of a live entry there (a resize publishes the new
+ * generation only once complete; an insert keeps its value in the writer's
+ * frame until the key is visible), and every key word there on a registered
+ * link, so the key's object has not been reclaimed and GC_base on it is safe.
+ *
+ * THE CALLBACK SLOT is one per process. We chain to whatever was installed
+ * before us, calling it first. If a later component replaces our callback
+ * without chaining, the pass stops running; table.c notices at its next purge
+ * that collections happened without a pass (pass count against collection
+ * count, read in one hold of the allocation lock) and drops that table's
+ * values, with a warning, instead of ever handing out a value that may have
+ * been reclaimed.
+ */
+#if !defined(_WIN32) && !defined(_DEFAULT_SOURCE)
+#  define _DEFAULT_SOURCE /* MAP_ANONYMOUS under -std=c11 */
+#endif
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <gc/gc_mark.h>
+
+#if defined(_WIN32)
+#  include <windows.h>
+#else
+#  include <sys/mman.h>
+#  include <unistd.h>
+#endif
+
+/* ------------------------------------------------------------- registry */
+
+/* Hidden table pointers, each slot a long link on the table's container.
+ * Chunks are malloc'd once and never freed or moved: their slots are
+ * registered links. The pass reads them without a lock (the world is
+ * stopped; every change here is one word store). */
+enum { REGISTRY_CHUNK = 255 };
+
+struct registry_chunk {
+    struct registry_chunk *_Atomic next;
+    _Atomic GC_word slots[REGISTRY_CHUNK];
+};
+
+static struct registry_chunk *_Atomic registry_head;
+static gcw_mutex registry_lock = GCW_MUTEX_INIT;
+static atomic_bool installed;
+static GC_on_collection_event_proc previous_callback;
+static int pointer_free_kind;
+/* Passes completed; written by the pass only, under the allocation lock. */
+static GC_word passes;
+
+static void on_collection_event(GC_EventType event);
+
+static void install_callback_once(void)
+{
+    if (atomic_load_explicit(&installed, memory_order_acquire))
+        return;
+    gcw_mutex_lock(&registry_lock);
+    if (!atomic_load_explicit(&installed, memory_order_relaxed)) {
+        /* Learned here, outside any collection: 8.2 has no public constant. */
+        pointer_free_kind = GC_get_kind_and_size(GC_MALLOC_ATOMIC(sizeof(GC_word)), NULL);
+        previous_callback = GC_get_on_collection_event();
+        GC_set_on_collection_event(on_collection_event);
+        atomic_store_explicit(&installed, true, memory_order_release);
+    }
+    gcw_mutex_unlock(&registry_lock);
+}
+
+int gcw_ephemeron_register(struct gcw_table *t)
+{
+    install_callback_once();
+    void *container = GC_base(t);
+    GCW_ASSERT(container != NULL);
+    gcw_mutex_lock(&registry_lock);
+    _Atomic GC_word *slot = NULL;
+    for (struct registry_chunk *c = atomic_load(&registry_head); c && !slot;
+         c = atomic_load(&c->next))
+        for (size_t i = 0; i < REGISTRY_CHUNK; i++)
+            if (atomic_load_explicit(&c->slots[i], memory_order_relaxed) == 0) {
+                slot = &c->slots[i];
+                break;
+            }
+    if (slot == NULL) {
+        struct registry_chunk *c = calloc(1, sizeof *c);
+        if (c == NULL) {
+            gcw_mutex_unlock(&registry_lock);
+            return GCWEAK_ENOMEM;
+        }
+        atomic_store(&c->next, atomic_load(&registry_head));
+        atomic_store(&registry_head, c);
+        slot = &c->slots[0];
+    }
+    /* A slot reused after its table died was dropped by the collector along
+     * with the link it cleared, so it is free to register again. */
+    if (GC_register_long_link((void **)slot, container) == GC_NO_MEMORY) {
+        gcw_mutex_unlock(&registry_lock);
+        return GCWEAK_ENOMEM;
+    }
+    atomic_store_explicit(slot, (GC_word)GC_HIDE_POINTER(t), memory_order_release);
+    gcw_mutex_unlock(&registry_lock);
+    GC_reachable_here(t);
+    return GCWEAK_OK;
+}
+
+GC_word gcw_ephemeron_passes_locked(void)
+{
+    return passes;
+}
+
+/* ------------------------------------------------- memory for the pass */
+
+struct pass_array {
+    void *base;
+    size_t bytes;
+};
+
+static void *pass_memory_map(size_t bytes)
+{
+#if defined(_WIN32)
+    return VirtualAlloc(NULL, bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+#else
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+#endif
+}
+
+static void pass_memory_unmap(void *p, size_t bytes)
+{
+#if defined(_WIN32)
+    (void)bytes;
+    VirtualFree(p, 0, MEM_RELEASE);
+#else
+    munmap(p, bytes);
+#endif
+}
+
+static void pass_out_of_memory(void)
+{
+    /* No safe way on: an untraced value would be reclaimed while its key
+     * lives, and the program would later read freed memory. */
+    static const char msg[] = "gcweak: the kernel refused memory to the ephemeron pass\n";
+#if defined(_WIN32)
+    OutputDebugStringA(msg);
+#else
+    /* write(2), not stdio: a stopped thread may hold the stream's lock. */
+    ssize_t ignored = write(2, msg, sizeof msg - 1);
+    (void)ignored;
+#endif
+    abort();
+}
+
+/* Makes a hold at least `bytes`, keeping `keep` bytes of its contents. */
+static void pass_array_reserve(struct pass_array *a, size_t bytes, size_t keep)
+{
+    if (a->bytes >= bytes)
+        return;
+    size_t want = a->bytes ? a->bytes : 64 * 1024;
+    while (want < bytes)
+        want *= 2;
+    void *p = pass_memory_map(want);
+    if (p == NULL)
+        pass_out_of_memory();
+    if (a->base != NULL) {
+        memcpy(p, a->base, keep);
+        pass_memory_unmap(a->base, a->bytes);
+    }
+    a->base = p;
+    a->bytes = want;
+}
+
+/* ------------------------------------------------------------- the pass */
+
+/* An entry waiting for its key's object to be marked. */
+struct waiter {
+    void *key_object;
+    void *value;
+    size_t next; /* 1-based index of the next waiter on the same bucket */
+};
+
+/* Bucket heads carry the pass number they belong to, so the hash needs no
+ * clearing between collections. */
+struct bucket {
+    GC_word pass;
+    size_t head; /* 1-based; 0 = none */
+};
+
+static struct pass_array stack_mem, waiter_mem, bucket_mem;
+static size_t stack_top;
+static size_t waiter_count, bucket_mask;
+static unsigned bucket_shift;
+
+static void push(void *obj)
+{
+    pass_array_reserve(&stack_mem, (stack_top + 1) * sizeof(void *),
+                       stack_top * sizeof(void *));
+    ((void **)stack_mem.base)[stack_top++] = obj;
+}
+
+/* Marks the object containing p, if any and unmarked, and queues it for
+ * scanning. Nothing the collector does not own is touched. */
+static void mark_object(const void *p)
+{
+    if ((GC_word)p < (GC_word)GC_least_plausible_heap_addr ||
+        (GC_word)p >= (GC_word)GC_greatest_plausible_heap_addr)
+        return;
+    void *base = GC_base((void *)(GC_word)p);
+    if (base == NULL || GC_is_marked(base))
+        return;
+    GC_set_mark_bit(base);
+    push(base);
+}
+
+static struct bucket *bucket_for(const void *key_object)
+{
+    return &((struct bucket *)bucket_mem.base)[
+        (size_t)(gcw_word_hash((GC_word)key_object) >> bucket_shift) & bucket_mask];
+}
+
+static void wait_for(void *key_object, void *value)
+{
+    struct waiter *w = waiter_mem.base;
+    struct bucket *b = bucket_for(key_object);
+    if (b->pass != passes + 1) {
+        b->pass = passes + 1;
+        b->head = 0;
+    }
+    w[waiter_count] = (struct waiter){key_object, value, b->head};
+    b->head = ++waiter_count;
+}
+
+/* Releases the values waiting on a newly marked object. */
+static void release_waiters(const void *obj)
+{
+    if (waiter_count == 0)
+        return;
+    struct bucket *b = bucket_for(obj);
+    if (b->pass != passes + 1)
+        return;
+    struct waiter *w = waiter_mem.base;
+    for (size_t i = b->head; i != 0; i = w[i - 1].next)
+        if (w[i - 1].key_object == obj)
+            mark_object(w[i - 1].value);
+}
+
+static void drain(void)
+{
+    while (stack_top > 0) {
+        void *obj = ((void **)stack_mem.base)[--stack_top];
+        release_waiters(obj);
+        size_t bytes = 0;
+        if (GC_get_kind_and_size(obj, &bytes) == pointer_free_kind)
+            continue;
+        /* Scan word by word; the collector aligns every object to a word. */
+        const GC_word *p = obj, *end = (const GC_word *)((char *)obj + bytes);
+        for (; p < end; p++)
+            mark_object((const void *)*p);
+    }
+}
+
+/* Upper bound of entries in all registered tables, to size the hash. */
+static size_t registered_slots(void)
+{
+    size_t n = 0;
+    for (struct registry_chunk *c = atomic_load_explicit(&registry_head, memory_order_relaxed);
+         c; c = atomic_load_explicit(&c->next, memory_order_relaxed))
+        for (size_t i = 0; i < REGISTRY_CHUNK; i++) {
+            GC_word h = atomic_load_explicit(&c->slots[i], memory_order_relaxed);
+            if (h != 0)
+                n += gcw_table_capacity((struct gcw_table *)GC_REVEAL_POINTER(h));
+        }
+    return n;
+}
+
+static void run_pass(void)
+{
+    size_t bound = registered_slots();
+    size_t buckets = 64;
+    while (buckets < 2 * bound)
+        buckets *= 2;
+    pass_array_reserve(&waiter_mem, bound * sizeof(struct waiter) + 1, 0);
+    pass_array_reserve(&bucket_mem, buckets * sizeof(struct bucket), 0);
+    /* Fresh kernel pages are zero, i.e. pass 0, never current. */
+    bucket_mask = bucket_mem.bytes / sizeof(struct bucket) - 1;
+    bucket_shift = (unsigned)GCW_WORD_BITS;
+    for (size_t n = bucket_mask + 1; n > 1; n /= 2)
+        bucket_shift--;
+    waiter_count = 0;
+
+    for (struct registry_chunk *c = atomic_load_explicit(&registry_head, memory_order_relaxed);
+         c; c = atomic_load_explicit(&c->next, memory_order_relaxed)) {
+        for (size_t i = 0; i < REGISTRY_CHUNK; i++) {
+            GC_word h = atomic_load_explicit(&c->slots[i], memory_order_relaxed);
+            if (h == 0)
+                continue;
+            gcw_table_visit_entries((struct gcw_table *)GC_REVEAL_POINTER(h));
+        }
+    }
+    drain();
+    passes++;
+}
+
+void gcw_ephemeron_entry(const void *key, void *value)
+{
+    void *key_object = GC_base((void *)(GC_word)key);
+    if (key_object == NULL || value == NULL)
+        return;
+    if (GC_is_marked(key_object)) {
+        mark_object(value);
+        drain();
+    } else {
+        wait_for(key_object, value);
+    }
+}
+
+static void on_collection_event(GC_EventType event)
+{
+    if (previous_callback != NULL)
+        previous_callback(event);
+    if (event == GC_EVENT_MARK_END)
+        run_pass();
+}

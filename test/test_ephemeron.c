@@ -1,0 +1,360 @@
+/*
+ * Ephemeron semantics: values never keep their own keys alive, and what a
+ * live key's value reaches survives whole, in the collection that decides it.
+ * Garbage is made in noinline helpers and judged after ONE collection (the
+ * stack cleared first), with the usual 5% tolerance for conservative roots.
+ */
+#include "harness.h"
+
+#include <stdint.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+enum { N = 10000 };
+#define TOLERATED(n) ((n) / 20)
+
+/* A value object pointing at `target` (a key), optionally counted. */
+struct node {
+    void *target;
+    uintptr_t tag;
+};
+
+static struct node *new_node(void *target, uintptr_t tag, atomic_long *finalized)
+{
+    struct node *v = finalized ? new_counted_value(sizeof *v, finalized)
+                               : GC_MALLOC(sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    v->target = target;
+    v->tag = tag;
+    return v;
+}
+
+static void collect_once(void)
+{
+    clear_stack();
+    GC_gcollect();
+    GC_invoke_finalizers();
+}
+
+static NOINLINE void add_self_cycles(gcweak_map *m, size_t n, atomic_long *finalized)
+{
+    for (size_t i = 0; i < n; i++) {
+        void *k = new_key(16);
+        ck_assert_int_eq(gcweak_map_set(m, k, new_node(k, i, finalized)), GCWEAK_OK);
+    }
+}
+
+START_TEST(self_cycles_die_in_one_collection)
+{
+    atomic_long finalized = 0;
+    gcweak_map *m = gcweak_map_new();
+    add_self_cycles(m, N, &finalized);
+    collect_once();
+    ck_assert_uint_le(gcweak_map_size(m), TOLERATED(N));
+    ck_assert_int_ge(atomic_load(&finalized), N - TOLERATED(N));
+}
+END_TEST
+
+START_TEST(weak_keys_option_keeps_self_cycles)
+{
+    /* The option trades ephemeron semantics for strong values: the same
+     * garbage must then survive, which shows the default is what frees it. */
+    gcweak_map_options opt = {.flags = GCWEAK_MAP_WEAK_KEYS};
+    gcweak_map *m = gcweak_map_new_with(&opt);
+    ck_assert_ptr_nonnull(m);
+    add_self_cycles(m, N, NULL);
+    collect(3);
+    ck_assert_uint_eq(gcweak_map_size(m), N);
+}
+END_TEST
+
+START_TEST(options_are_checked)
+{
+    gcweak_map_options bad = {.flags = 0x80};
+    ck_assert_ptr_null(gcweak_map_new_with(&bad));
+    gcweak_map_options hint = {.capacity_hint = 50000};
+    gcweak_map *m = gcweak_map_new_with(&hint);
+    ck_assert_ptr_nonnull(m);
+    void **keys = key_array(1000);
+    for (size_t i = 0; i < 1000; i++) {
+        keys[i] = new_key(16);
+        ck_assert_int_eq(gcweak_map_set(m, keys[i], (void *)(uintptr_t)(i + 1)), GCWEAK_OK);
+    }
+    collect(2);
+    for (size_t i = 0; i < 1000; i++)
+        ck_assert_ptr_eq(gcweak_map_get(m, keys[i]), (void *)(uintptr_t)(i + 1));
+}
+END_TEST
+
+/* Rings of RING entries: entry i's value points at entry i+1's key. */
+enum { RING = 10 };
+
+static NOINLINE void add_rings(gcweak_map *m, size_t rings, atomic_long *finalized)
+{
+    for (size_t r = 0; r < rings; r++) {
+        void *keys[RING];
+        for (int i = 0; i < RING; i++)
+            keys[i] = new_key(16);
+        for (int i = 0; i < RING; i++)
+            gcweak_map_set(m, keys[i], new_node(keys[(i + 1) % RING], r, finalized));
+    }
+}
+
+START_TEST(cycles_through_other_entries_die_in_one_collection)
+{
+    atomic_long finalized = 0;
+    gcweak_map *m = gcweak_map_new();
+    add_rings(m, N / RING, &finalized);
+    collect_once();
+    ck_assert_uint_le(gcweak_map_size(m), TOLERATED(N));
+    ck_assert_int_ge(atomic_load(&finalized), N - TOLERATED(N));
+}
+END_TEST
+
+/* root -> k0, v0 -> k1, ..., inserted in shuffled order so the pass cannot
+ * settle the chain by visiting entries in chain order. */
+enum { CHAIN = 100000 };
+
+static NOINLINE void build_chain(gcweak_map *m, void **root, atomic_long *finalized)
+{
+    void **keys = malloc(CHAIN * sizeof *keys);
+    size_t *order = malloc(CHAIN * sizeof *order);
+    ck_assert_ptr_nonnull(keys);
+    ck_assert_ptr_nonnull(order);
+    GC_disable(); /* keys[] is malloc'd: nothing may die before insertion */
+    for (size_t i = 0; i < CHAIN; i++) {
+        keys[i] = new_key(16);
+        order[i] = i;
+    }
+    srand(12345);
+    for (size_t i = CHAIN - 1; i > 0; i--) {
+        size_t j = (size_t)rand() % (i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (size_t n = 0; n < CHAIN; n++) {
+        size_t i = order[n];
+        void *next = i + 1 < CHAIN ? keys[i + 1] : NULL;
+        ck_assert_int_eq(gcweak_map_set(m, keys[i], new_node(next, i, finalized)), GCWEAK_OK);
+    }
+    *root = keys[0];
+    GC_enable();
+    free(keys);
+    free(order);
+}
+
+START_TEST(long_live_chain_survives_whole_then_dies_whole)
+{
+    atomic_long finalized = 0;
+    gcweak_map *m = gcweak_map_new();
+    void **root = key_array(1);
+    build_chain(m, root, &finalized);
+    collect_once();
+    ck_assert_int_eq(atomic_load(&finalized), 0);
+    ck_assert_uint_eq(gcweak_map_size(m), CHAIN);
+    /* Walk it: every link intact, in order. */
+    void *k = root[0];
+    for (size_t i = 0; i < CHAIN; i++) {
+        struct node *v = gcweak_map_get(m, k);
+        ck_assert_ptr_nonnull(v);
+        ck_assert_uint_eq(v->tag, i);
+        k = v->target;
+    }
+    ck_assert_ptr_null(k);
+    root[0] = NULL;
+    collect_once();
+    ck_assert_uint_le(gcweak_map_size(m), TOLERATED(CHAIN));
+    ck_assert_int_ge(atomic_load(&finalized), CHAIN - TOLERATED(CHAIN));
+}
+END_TEST
+
+/* outer[k] = inner map, reachable only through that value; inner's keys are
+ * kept by the test, its values only by inner. */
+static NOINLINE void nest(gcweak_map *outer, void **outer_key, void **inner_keys, size_t n,
+                          atomic_long *finalized)
+{
+    gcweak_map *inner = gcweak_map_new();
+    for (size_t i = 0; i < n; i++) {
+        inner_keys[i] = new_key(16);
+        gcweak_map_set(inner, inner_keys[i], new_node(NULL, i, finalized));
+    }
+    outer_key[0] = new_key(16);
+    gcweak_map_set(outer, outer_key[0], inner);
+}
+
+/* In its own frame, so no copy of the inner map's address stays behind. */
+static NOINLINE void check_inner(gcweak_map *outer, void *outer_key, void **inner_keys,
+                                 size_t n)
+{
+    gcweak_map *inner = gcweak_map_get(outer, outer_key);
+    ck_assert_ptr_nonnull(inner);
+    ck_assert_uint_eq(gcweak_map_size(inner), n);
+    for (size_t i = 0; i < n; i++) {
+        struct node *v = gcweak_map_get(inner, inner_keys[i]);
+        ck_assert_ptr_nonnull(v);
+        ck_assert_uint_eq(v->tag, i);
+    }
+}
+
+START_TEST(values_that_are_maps)
+{
+    enum { INNER = 2000 };
+    atomic_long finalized = 0;
+    gcweak_map *outer = gcweak_map_new();
+    void **outer_key = key_array(1), **inner_keys = key_array(INNER);
+    nest(outer, outer_key, inner_keys, INNER, &finalized);
+    collect(3);
+    ck_assert_int_eq(atomic_load(&finalized), 0);
+    check_inner(outer, outer_key[0], inner_keys, INNER);
+    outer_key[0] = NULL; /* the inner map, and so its values, become garbage */
+    collect(3);          /* (a dropped map's values outlive it by one collection) */
+    ck_assert_int_ge(atomic_load(&finalized), INNER - TOLERATED(INNER));
+}
+END_TEST
+
+/* a[ka] = va -> kb, b[kb] = vb: kb is reachable only from a's value. */
+static NOINLINE void link_maps(gcweak_map *a, gcweak_map *b, void **ka, size_t n,
+                               atomic_long *finalized)
+{
+    for (size_t i = 0; i < n; i++) {
+        void *kb = new_key(16);
+        ka[i] = new_key(16);
+        gcweak_map_set(a, ka[i], new_node(kb, i, NULL));
+        gcweak_map_set(b, kb, new_node(NULL, i, finalized));
+    }
+}
+
+START_TEST(keys_reachable_only_from_another_maps_values)
+{
+    enum { M = 5000 };
+    atomic_long finalized = 0;
+    gcweak_map *a = gcweak_map_new(), *b = gcweak_map_new();
+    void **ka = key_array(M);
+    link_maps(a, b, ka, M, &finalized);
+    collect_once();
+    ck_assert_int_eq(atomic_load(&finalized), 0);
+    ck_assert_uint_eq(gcweak_map_size(b), M);
+    for (size_t i = 0; i < M; i++) {
+        struct node *va = gcweak_map_get(a, ka[i]);
+        ck_assert_ptr_nonnull(va);
+        struct node *vb = gcweak_map_get(b, va->target);
+        ck_assert_ptr_nonnull(vb);
+        ck_assert_uint_eq(vb->tag, i);
+    }
+    for (size_t i = 0; i < M; i++)
+        ka[i] = NULL;
+    collect_once();
+    ck_assert_uint_le(gcweak_map_size(a), TOLERATED(M));
+    ck_assert_uint_le(gcweak_map_size(b), TOLERATED(M));
+    ck_assert_int_ge(atomic_load(&finalized), M - TOLERATED(M));
+}
+END_TEST
+
+/*
+ * Stress: threads set, replace, delete and resize maps while another thread
+ * collects. Every value records its own finalization; a value read through a
+ * live key must never have been finalized, and must carry what was stored.
+ */
+enum { SWORKERS = 3, SKEYS = 3000, SROUNDS = 8 };
+
+struct stress {
+    gcweak_map *shared;
+    atomic_int running;
+    atomic_long violations;
+};
+
+struct record {
+    void *key;
+    uintptr_t stamp;
+    atomic_int dead; /* set by its finalizer */
+};
+
+static void record_died(void *obj, void *unused)
+{
+    (void)unused;
+    atomic_store(&((struct record *)obj)->dead, 1);
+}
+
+static struct record *new_record(void *key, uintptr_t stamp)
+{
+    struct record *r = GC_MALLOC(sizeof *r);
+    r->key = key; /* points back at its key: ephemeron food */
+    r->stamp = stamp;
+    atomic_init(&r->dead, 0);
+    GC_REGISTER_FINALIZER(r, record_died, NULL, NULL, NULL);
+    return r;
+}
+
+static void *stress_collector(void *p)
+{
+    struct stress *st = p;
+    while (atomic_load(&st->running) > 0) {
+        GC_gcollect();
+        GC_invoke_finalizers();
+    }
+    return NULL;
+}
+
+static void *stress_worker(void *p)
+{
+    struct stress *st = p;
+    gcweak_map *own = gcweak_map_new(); /* grows from empty each round */
+    void **keys = key_array(SKEYS);
+    for (size_t i = 0; i < SKEYS; i++)
+        keys[i] = GC_MALLOC(16);
+    for (uintptr_t r = 1; r <= SROUNDS; r++) {
+        for (size_t i = 0; i < SKEYS; i++) {
+            gcweak_map_set(own, keys[i], new_record(keys[i], r));
+            gcweak_map_set(st->shared, keys[i], new_record(keys[i], r));
+            gcweak_map_set(st->shared, GC_MALLOC(16), new_record(NULL, 0)); /* dies */
+        }
+        for (size_t i = 0; i < SKEYS; i++) {
+            gcweak_map *maps[2] = {own, st->shared};
+            for (int mi = 0; mi < 2; mi++) {
+                struct record *rec = gcweak_map_get(maps[mi], keys[i]);
+                if (rec == NULL || atomic_load(&rec->dead) || rec->key != keys[i] ||
+                    rec->stamp != r)
+                    atomic_fetch_add(&st->violations, 1);
+            }
+        }
+        for (size_t i = 0; i < SKEYS; i += 3)
+            gcweak_map_delete(st->shared, keys[i]);
+        if (r % 3 == 0)
+            gcweak_map_clear(own);
+    }
+    atomic_fetch_sub(&st->running, 1);
+    return NULL;
+}
+
+START_TEST(values_never_die_before_their_keys_under_stress)
+{
+    struct stress st = {.shared = gcweak_map_new()};
+    atomic_init(&st.running, SWORKERS);
+    atomic_init(&st.violations, 0);
+    pthread_t gc, workers[SWORKERS];
+    ck_assert_int_eq(pthread_create(&gc, NULL, stress_collector, &st), 0);
+    for (int i = 0; i < SWORKERS; i++)
+        ck_assert_int_eq(pthread_create(&workers[i], NULL, stress_worker, &st), 0);
+    for (int i = 0; i < SWORKERS; i++)
+        pthread_join(workers[i], NULL);
+    pthread_join(gc, NULL);
+    ck_assert_int_eq(atomic_load(&st.violations), 0);
+}
+END_TEST
+
+Suite *ephemeron_suite(void)
+{
+    Suite *s = suite_create("ephemeron");
+    TCase *tc = tcase_create("semantics");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, self_cycles_die_in_one_collection);
+    tcase_add_test(tc, weak_keys_option_keeps_self_cycles);
+    tcase_add_test(tc, options_are_checked);
+    tcase_add_test(tc, cycles_through_other_entries_die_in_one_collection);
+    tcase_add_test(tc, long_live_chain_survives_whole_then_dies_whole);
+    tcase_add_test(tc, values_that_are_maps);
+    tcase_add_test(tc, keys_reachable_only_from_another_maps_values);
+    tcase_add_test(tc, values_never_die_before_their_keys_under_stress);
+    suite_add_tcase(s, tc);
+    return s;
+}
