@@ -56,7 +56,8 @@
  * been reclaimed.
  */
 #if !defined(_WIN32) && !defined(_DEFAULT_SOURCE)
-#  define _DEFAULT_SOURCE /* MAP_ANONYMOUS under -std=c11 */
+/* The feature macro that exposes MAP_ANONYMOUS under -std=c11. */
+#  define _DEFAULT_SOURCE // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 #endif
 #include "internal.h"
 
@@ -163,7 +164,10 @@ static void *pass_memory_map(size_t bytes)
 #if defined(_WIN32)
     return VirtualAlloc(NULL, bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 #else
+    /* fd -1 is what MAP_ANONYMOUS asks for; the mapping is the result. */
+    // cppcheck-suppress invalidFunctionArg
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // cppcheck-suppress memleak
     return p == MAP_FAILED ? NULL : p;
 #endif
 }
@@ -178,7 +182,7 @@ static void pass_memory_unmap(void *p, size_t bytes)
 #endif
 }
 
-static void pass_out_of_memory(void)
+_Noreturn static void pass_out_of_memory(void)
 {
     /* No safe way on: an untraced value would be reclaimed while its key
      * lives, and the program would later read freed memory. */
@@ -198,7 +202,7 @@ static void pass_array_reserve(struct pass_array *a, size_t bytes, size_t keep)
 {
     if (a->bytes >= bytes)
         return;
-    size_t want = a->bytes ? a->bytes : 64 * 1024;
+    size_t want = a->bytes ? a->bytes : (size_t)64 * 1024;
     while (want < bytes)
         want *= 2;
     void *p = pass_memory_map(want);
@@ -295,8 +299,8 @@ static void drain(void)
         if (GC_get_kind_and_size(obj, &bytes) == pointer_free_kind)
             continue;
         /* Scan word by word; the collector aligns every object to a word. */
-        const GC_word *p = obj, *end = (const GC_word *)((char *)obj + bytes);
-        for (; p < end; p++)
+        const GC_word *end = (const GC_word *)((char *)obj + bytes);
+        for (const GC_word *p = obj; p < end; p++)
             mark_object((const void *)*p);
     }
 }

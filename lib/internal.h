@@ -79,8 +79,8 @@ void *gcw_key_object(const void *key);
 
 /* ------------------------------------------------- links.c: collector glue */
 
-/* Registers *slot to be zeroed when obj (an object base) dies; a slot that is
- * already registered is retargeted to obj. GCWEAK_OK or GCWEAK_ENOMEM. */
+/* Registers *slot to be zeroed when obj (an object base) dies.
+ * GCWEAK_OK or GCWEAK_ENOMEM. */
 int gcw_link_register(_Atomic gcw_word *slot, void *obj);
 
 /* Moves the registration of *from to *to. false when *from had none, which

@@ -4,8 +4,8 @@
  *
  * A disappearing link is registered per key slot, on the key object's base.
  * Facts this file relies on (bdwgc 8.2, finalize.c):
- *  - registering a slot that is already registered retargets it (cheaply);
- *  - zeroing or overwriting a slot does not unregister it;
+ *  - zeroing or overwriting a slot does not unregister it, so a delete
+ *    unregisters explicitly;
  *  - a registration whose slot lies in an object that dies is dropped in the
  *    same collection, so a table generation that becomes garbage takes its
  *    remaining registrations with it;
@@ -18,6 +18,8 @@ int gcw_link_register(_Atomic gcw_word *slot, void *obj)
 {
     GCW_ASSERT(obj != NULL && GC_base(obj) == obj);
     int r = GC_general_register_disappearing_link((void **)slot, obj);
+    /* Only DEAD or EMPTY slots are registered, and neither is registered. */
+    GCW_ASSERT(r != GC_DUPLICATE);
     return (r == GC_SUCCESS || r == GC_DUPLICATE) ? GCWEAK_OK : GCWEAK_ENOMEM;
 }
 

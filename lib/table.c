@@ -15,11 +15,10 @@
  *   live   the disguised key; registered on the key object's base. Its
  *          value is in the same index of the value array.
  *   DEAD   0. Written by the collector when the key's object died (the
- *          registration is dropped with it) or by a delete (the registration
- *          stays: deleting costs no collector call, and the slot's next
- *          insert retargets it, which bdwgc does cheaply). A dead slot does
- *          NOT end a probe, so a collection can clear any slot at any moment
- *          without hiding another entry. It may be reused by an insert.
+ *          registration is dropped with it) or by a delete (which then
+ *          unregisters it), so never registered. A dead slot does NOT end a
+ *          probe, so a collection can clear any slot at any moment without
+ *          hiding another entry. It may be reused by an insert.
  *
  * WHAT THE COLLECTOR MAY OBSERVE. A collection can stop any thread at any
  * instruction, and after the world restarts it clears links while threads
@@ -86,6 +85,7 @@ static gcw_word slot_key(const struct gcw_slots *sl, size_t i)
 static void slot_set_value(struct gcw_slots *sl, size_t i, void *v,
                            enum gcw_values values)
 {
+    GCW_ASSERT(sl->vals != NULL && values != GCW_NO_VALUES);
     atomic_store_explicit(&sl->vals[i], v, memory_order_relaxed);
     if (values == GCW_STRONG_VALUES)
         gcw_note_store(&sl->vals[i], v);
@@ -356,8 +356,8 @@ int gcw_table_put(struct gcw_table *t, const void *key, void *value)
                 break;
             continue;
         }
-        /* Register first: the slot may still be registered on a deleted key,
-         * whose death would otherwise zero our entry. */
+        /* Register before the key word is visible: a slot holds a key word
+         * only while registered on that key's object. */
         rc = gcw_link_register(&sl->keys[at], obj);
         if (rc != GCWEAK_OK)
             break;
@@ -422,12 +422,15 @@ bool gcw_table_remove(struct gcw_table *t, const void *key)
     size_t at = 0;
     bool found = sl != NULL && slots_find(sl, w, &at);
     if (found) {
-        /* The slot stays registered on the key's object; see SLOT STATES. */
         gcw_seq_write_begin(&t->seq);
         atomic_store_explicit(&sl->keys[at], GCW_SLOT_DEAD, memory_order_relaxed);
         if (sl->vals != NULL)
             atomic_store_explicit(&sl->vals[at], NULL, memory_order_relaxed);
         gcw_seq_write_end(&t->seq);
+        /* A registration left on a deleted key would outlive our interest in
+         * it: if the program then frees the key with GC_FREE, the collector
+         * later reads the mark bits of a block that no longer exists. */
+        gcw_link_unregister(&sl->keys[at]);
         GCW_ASSERT(t->live > 0);
         t->live--;
     }
@@ -454,11 +457,11 @@ void gcw_table_clear(struct gcw_table *t)
     gcw_seq_write_end(&t->seq);
     t->live = 0;
     /* The old generation is private now, but release its registrations at
-     * once rather than when the collector reclaims it: deleted keys' slots
-     * included, so nothing of the cleared entries costs collection time. */
+     * once rather than when the collector reclaims it, so that nothing of
+     * the cleared entries costs collection time. */
     if (old != NULL)
         for (size_t i = 0; i < slots_capacity(old); i++)
-            if (slot_key(old, i) != GCW_SLOT_EMPTY)
+            if (gcw_word_is_key(slot_key(old, i)))
                 gcw_link_unregister(&old->keys[i]);
     gcw_mutex_unlock(&t->lock);
 }

@@ -1,0 +1,52 @@
+/*
+ * gcweak.h makes a key freed with GC_FREE undefined only "while an entry for
+ * it exists". Once the entries are deleted (or the containers cleared),
+ * freeing the key must be fine, including a large object whose heap block
+ * the collector merges with its free neighbours at once.
+ *
+ * In gcweak 0.1.0 the next collection crashes (SIGSEGV in GC_is_marked):
+ * delete leaves the slot's disappearing link registered on the key's object
+ * (lib/table.c, gcw_table_remove, "The slot stays registered"), and the
+ * collector then reads the header of a block that no longer exists.
+ */
+#define GC_THREADS
+#include <gc/gc.h>
+
+#include "hardening.h"
+
+enum { LARGE_KEYS = 16, SMALL_KEYS = 1000 };
+
+int main(void)
+{
+    GC_INIT();
+    gcweak_map *m = gcweak_map_new();
+    gcweak_set *s = gcweak_set_new();
+    REQUIRE(m != NULL && s != NULL);
+    void **keys = hard_root_array(LARGE_KEYS + SMALL_KEYS);
+    for (size_t i = 0; i < LARGE_KEYS + SMALL_KEYS; i++) {
+        keys[i] = i < LARGE_KEYS ? GC_MALLOC(70000) : GC_MALLOC_UNCOLLECTABLE(24);
+        REQUIRE(keys[i] != NULL);
+        CHECK(gcweak_map_set(m, keys[i], (void *)(uintptr_t)(i + 1)) == GCWEAK_OK);
+        CHECK(gcweak_set_add(s, keys[i]) == GCWEAK_OK);
+    }
+    /* Kept entries, which must survive. */
+    void **kept = hard_root_array(100);
+    for (size_t i = 0; i < 100; i++) {
+        kept[i] = GC_MALLOC(16);
+        REQUIRE(kept[i] != NULL);
+        CHECK(gcweak_map_set(m, kept[i], hard_expected(i)) == GCWEAK_OK);
+    }
+    for (size_t i = 0; i < LARGE_KEYS + SMALL_KEYS; i++) {
+        CHECK(gcweak_map_delete(m, keys[i]));
+        CHECK(gcweak_set_delete(s, keys[i]));
+    }
+    for (size_t i = 0; i < LARGE_KEYS + SMALL_KEYS; i++) {
+        GC_FREE(keys[i]);
+        keys[i] = NULL;
+    }
+    hard_collect(3);
+    CHECK(hard_check_kept_map(m, kept, 100) == 0);
+    CHECK(gcweak_map_size(m) == 100);
+    CHECK(gcweak_set_size(s) == 0);
+    return hard_exit_status("free_after_delete");
+}
