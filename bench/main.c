@@ -1,0 +1,462 @@
+/*
+ * gcweak-bench: gcweak side by side with what a bdwgc user would pick
+ * instead. Parses the command line, runs each system in a child process of
+ * its own (fresh collector heap, same keys and allocator), gathers the
+ * figures from the children and from the V8 peer, and writes the report.
+ */
+#include "bench.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gc/gc.h>
+
+#ifndef BENCH_SOURCE_DIR
+#define BENCH_SOURCE_DIR "bench"
+#endif
+
+static const char *const default_systems[] = { "strong", "gcweak", "gcweak-wk",
+                                               "naive", "guile", "v8" };
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+"Usage: gcweak-bench [options]\n"
+"Times gcweak against a strong table (the ceiling), the obvious weak table,\n"
+"Guile 3.0 weak-key tables and V8's WeakMap, on the same keys.\n"
+"\n"
+"  --sizes LIST       entry counts, comma-separated; 1e6 notation accepted\n"
+"                     (default 1e3,1e4,1e5,1e6)\n"
+"  --big              also run N = 1e7 (slow: minutes and several GiB)\n"
+"  --workloads LIST   any of insert,get_hit,get_miss,has,delete,churn,\n"
+"                     reclaim,gc_cost,memory,threads (default: all)\n"
+"  --systems LIST     any of strong,gcweak,gcweak-wk,naive,guile,v8\n"
+"                     (default: all; gcweak-wk is gcweak's weak-key mode;\n"
+"                     missing peers are skipped with a message)\n"
+"  --threads LIST     reader thread counts for the threads workload\n"
+"                     (default 1,2)\n"
+"  --reps N           repetitions per figure; the median is reported\n"
+"                     (default 5)\n"
+"  --min-ops N        operations timed per repetition, at least\n"
+"                     (default 262144)\n"
+"  --quick            smoke run: N = 1e3,1e4 and 4096 operations per\n"
+"                     repetition; figures are not meaningful\n"
+"  --json FILE        write every figure as JSON to FILE\n"
+"  --report-dir DIR   write DIR/report.md, DIR/results.json, DIR/chart.svg\n"
+"  --no-fork          run everything in this process (for profilers;\n"
+"                     systems then share one heap, and memory figures\n"
+"                     miss the growth of bdwgc's link table)\n"
+"  --node PATH        node executable for the V8 peer (default: node)\n"
+"  --v8-script PATH   the V8 peer script (default: %s/v8_weakmap.js)\n"
+"  --help             this text\n"
+"\n"
+"Exit status: 0 on success, 1 when a system gave a wrong answer or crashed,\n"
+"2 on a usage error.\n", BENCH_SOURCE_DIR);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+  fprintf(stderr, "gcweak-bench: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'gcweak-bench --help'.\n");
+  return 2;
+}
+
+/* "1000", "1e6", "10^5" */
+static bool parse_count(const char *s, size_t *out)
+{
+  char *end;
+  errno = 0;
+  double v;
+  if (strncmp(s, "10^", 3) == 0) {
+    long e = strtol(s + 3, &end, 10);
+    v = 1;
+    while (e-- > 0)
+      v *= 10;
+  } else {
+    v = strtod(s, &end);
+  }
+  if (errno != 0 || *end != '\0' || v < 1 || v > 1e9)
+    return false;
+  *out = (size_t)v;
+  return true;
+}
+
+/* Splits a comma-separated list in place; returns the item count or -1 when
+ * there are more than max items. */
+static int split_list(char *list, char **items, int max)
+{
+  int count = 0;
+  for (char *tok = strtok(list, ","); tok != NULL; tok = strtok(NULL, ",")) {
+    if (count == max)
+      return -1;
+    items[count++] = tok;
+  }
+  return count;
+}
+
+static int compare_ints(const void *a, const void *b)
+{
+  return *(const int *)a - *(const int *)b;
+}
+
+static int compare_sizes(const void *a, const void *b)
+{
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
+static bool known_system(const char *name)
+{
+  for (size_t i = 0; i < sizeof default_systems / sizeof *default_systems; i++)
+    if (strcmp(name, default_systems[i]) == 0)
+      return true;
+  return false;
+}
+
+static int parse_args(int argc, char **argv, bench_config *cfg)
+{
+  static const size_t default_sizes[] = { 1000, 10000, 100000, 1000000 };
+  bool sizes_given = false, min_ops_given = false, big = false;
+
+  memset(cfg, 0, sizeof *cfg);
+  for (int i = 0; i < 4; i++)
+    cfg->sizes[i] = default_sizes[i];
+  cfg->n_sizes = 4;
+  for (int wl = 0; wl < WL_COUNT; wl++)
+    cfg->workloads[wl] = true;
+  cfg->threads[0] = 1;
+  cfg->threads[1] = 2;
+  cfg->n_threads = 2;
+  cfg->reps = 5;
+  cfg->min_ops = 262144;
+  cfg->fork_systems = true;
+  for (size_t i = 0; i < sizeof default_systems / sizeof *default_systems; i++)
+    cfg->systems[cfg->n_systems++] = default_systems[i];
+  cfg->node = "node";
+  cfg->v8_script = BENCH_SOURCE_DIR "/v8_weakmap.js";
+
+  for (int i = 1; i < argc; i++) {
+    const char *opt = argv[i];
+    bool has_arg = i + 1 < argc;
+    char *items[16];
+    int count;
+    if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+      usage(stdout);
+      exit(0);
+    } else if (strcmp(opt, "--quick") == 0) {
+      cfg->quick = true;
+    } else if (strcmp(opt, "--big") == 0) {
+      big = true;
+    } else if (strcmp(opt, "--no-fork") == 0) {
+      cfg->fork_systems = false;
+    } else if (!has_arg) {
+      return usage_error("unknown option or missing argument: %s", opt);
+    } else if (strcmp(opt, "--sizes") == 0) {
+      count = split_list(argv[++i], items, BENCH_MAX_SIZES - 1);
+      if (count <= 0)
+        return usage_error("--sizes takes 1 to 7 entry counts", "");
+      for (int k = 0; k < count; k++)
+        if (!parse_count(items[k], &cfg->sizes[k]))
+          return usage_error("bad size: %s", items[k]);
+      cfg->n_sizes = count;
+      sizes_given = true;
+    } else if (strcmp(opt, "--workloads") == 0) {
+      count = split_list(argv[++i], items, 16);
+      if (count <= 0)
+        return usage_error("--workloads takes a list", "");
+      memset(cfg->workloads, 0, sizeof cfg->workloads);
+      for (int k = 0; k < count; k++) {
+        int wl = bench_workload_from_name(items[k]);
+        if (wl < 0)
+          return usage_error("unknown workload: %s", items[k]);
+        cfg->workloads[wl] = true;
+      }
+    } else if (strcmp(opt, "--systems") == 0) {
+      count = split_list(argv[++i], items, BENCH_MAX_SYSTEMS);
+      if (count <= 0)
+        return usage_error("--systems takes a list", "");
+      for (int k = 0; k < count; k++) {
+        if (!known_system(items[k]))
+          return usage_error("unknown system: %s", items[k]);
+        cfg->systems[k] = items[k];
+      }
+      cfg->n_systems = count;
+    } else if (strcmp(opt, "--threads") == 0) {
+      count = split_list(argv[++i], items, BENCH_MAX_THREADS);
+      if (count <= 0)
+        return usage_error("--threads takes 1 to 8 thread counts", "");
+      for (int k = 0; k < count; k++) {
+        cfg->threads[k] = atoi(items[k]);
+        if (cfg->threads[k] < 1 || cfg->threads[k] > BENCH_MAX_THREADS)
+          return usage_error("bad thread count: %s", items[k]);
+      }
+      cfg->n_threads = count;
+      qsort(cfg->threads, (size_t)count, sizeof *cfg->threads, compare_ints);
+    } else if (strcmp(opt, "--reps") == 0) {
+      cfg->reps = atoi(argv[++i]);
+      if (cfg->reps < 1 || cfg->reps > 1000)
+        return usage_error("bad repetition count: %s", argv[i]);
+    } else if (strcmp(opt, "--min-ops") == 0) {
+      if (!parse_count(argv[++i], &cfg->min_ops))
+        return usage_error("bad operation count: %s", argv[i]);
+      min_ops_given = true;
+    } else if (strcmp(opt, "--json") == 0) {
+      cfg->json_path = argv[++i];
+    } else if (strcmp(opt, "--report-dir") == 0) {
+      cfg->report_dir = argv[++i];
+    } else if (strcmp(opt, "--node") == 0) {
+      cfg->node = argv[++i];
+    } else if (strcmp(opt, "--v8-script") == 0) {
+      cfg->v8_script = argv[++i];
+    } else {
+      return usage_error("unknown option: %s", opt);
+    }
+  }
+  if (cfg->quick) {
+    if (!sizes_given) {
+      cfg->sizes[0] = 1000;
+      cfg->sizes[1] = 10000;
+      cfg->n_sizes = 2;
+    }
+    if (!min_ops_given)
+      cfg->min_ops = 4096;
+  }
+  if (big)
+    cfg->sizes[cfg->n_sizes++] = 10000000;
+  qsort(cfg->sizes, (size_t)cfg->n_sizes, sizeof *cfg->sizes, compare_sizes);
+  return 0;
+}
+
+/* ------------------------------------------------------------- children */
+
+const bench_system *bench_system_find(const char *name)
+{
+  static const bench_system *const builtin[] = {
+    &bench_sys_strong, &bench_sys_gcweak, &bench_sys_gcweak_weak_keys,
+    &bench_sys_naive,
+#ifdef BENCH_HAVE_GUILE
+    &bench_sys_guile,
+#endif
+  };
+  for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
+    if (strcmp(builtin[i]->name, name) == 0)
+      return builtin[i];
+  return NULL;
+}
+
+/* What one process does for one system: every workload but memory, or one
+ * memory probe at one size. */
+typedef struct job {
+  bool memory_probe;
+  size_t n;
+} job;
+
+static bool needs_main_run(const bench_config *cfg)
+{
+  for (int wl = 0; wl < WL_COUNT; wl++)
+    if (cfg->workloads[wl] && wl != WL_MEMORY)
+      return true;
+  return false;
+}
+
+static void run_job(const bench_config *cfg, const bench_system *sys, job j)
+{
+  const char *why_not = sys->setup ? sys->setup() : NULL;
+  if (why_not != NULL) {
+    emit_note("skip", sys->name, "%s", why_not);
+    return;
+  }
+  GC_INIT();
+  if (j.memory_probe) {
+    bench_memory_probe(sys, j.n);
+    return;
+  }
+  emit_note("info", sys->name, "libgc %u.%u.%u", GC_VERSION_MAJOR,
+            GC_VERSION_MINOR, GC_VERSION_MICRO);
+  bench_run_system(cfg, sys);
+  bench_run_threads(cfg, sys);
+}
+
+/* A job running in a child process, so that it starts from a fresh collector
+ * heap; its protocol lines come back on a pipe. */
+typedef struct child {
+  pid_t pid;
+  int fd;
+} child;
+
+static bool spawn_child(const bench_config *cfg, const bench_system *sys,
+                        job j, child *out)
+{
+  int fds[2];
+  fflush(NULL);
+  if (pipe(fds) != 0) {
+    perror("gcweak-bench: pipe");
+    return false;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    perror("gcweak-bench: fork");
+    close(fds[0]);
+    close(fds[1]);
+    return false;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    emit_set_stream(fds[1]);
+    run_job(cfg, sys, j);
+    fflush(NULL);
+    _exit(0);
+  }
+  close(fds[1]);
+  out->pid = pid;
+  out->fd = fds[0];
+  return true;
+}
+
+/* Reads a child's lines into r and reaps it; false unless it exited 0. */
+static bool collect_child(const bench_system *sys, child c, bench_results *r)
+{
+  FILE *in = fdopen(c.fd, "r");
+  char *line = NULL;
+  size_t cap = 0;
+  while (getline(&line, &cap, in) > 0)
+    results_parse_line(r, line);
+  free(line);
+  fclose(in);
+  int status;
+  while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    return true;
+  char note[160];
+  if (WIFSIGNALED(status))
+    snprintf(note, sizeof note, "warn %s the benchmark process died of signal %d",
+             sys->name, WTERMSIG(status));
+  else
+    snprintf(note, sizeof note, "warn %s the benchmark process exited with %d",
+             sys->name, WEXITSTATUS(status));
+  fprintf(stderr, "gcweak-bench: %s\n", note + 5);
+  results_add_note(r, note);
+  return false;
+}
+
+/*
+ * Every job of one system: the timed workloads in one child, then each
+ * memory repetition in a fresh child. Memory figures do not depend on
+ * timing, so those children run as many at a time as there are cores.
+ */
+static void run_system_jobs(const bench_config *cfg, const bench_system *sys,
+                            bench_results *r)
+{
+  if (!cfg->fork_systems)
+    emit_set_sink(r);
+  if (needs_main_run(cfg)) {
+    job j = { false, 0 };
+    child c;
+    if (!cfg->fork_systems)
+      run_job(cfg, sys, j);
+    else if (!spawn_child(cfg, sys, j, &c) || !collect_child(sys, c, r))
+      return;
+  }
+  if (!cfg->workloads[WL_MEMORY])
+    return;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int width = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
+  for (int s = 0; s < cfg->n_sizes; s++) {
+    fprintf(stderr, "gcweak-bench: %-7s N=%-8zu memory (%d fresh processes)\n",
+            sys->name, cfg->sizes[s], cfg->reps);
+    job j = { true, cfg->sizes[s] };
+    bool ok = true;
+    for (int rep = 0; rep < cfg->reps && ok; rep += width) {
+      child batch[8];
+      int started = 0;
+      if (!cfg->fork_systems) {
+        run_job(cfg, sys, j);
+        rep -= width - 1;
+        continue;
+      }
+      while (started < width && rep + started < cfg->reps &&
+             spawn_child(cfg, sys, j, &batch[started]))
+        started++;
+      if (started == 0)
+        ok = false;
+      for (int k = 0; k < started; k++)
+        ok &= collect_child(sys, batch[k], r);
+    }
+    if (!ok)
+      break;
+  }
+  results_fold_samples(r);
+}
+
+static bool any_warnings(const bench_results *r)
+{
+  for (size_t i = 0; i < r->n_notes; i++)
+    if (strncmp(r->notes[i], "warn ", 5) == 0)
+      return true;
+  return false;
+}
+
+static int write_outputs(const bench_config *cfg, const bench_results *r)
+{
+  int rc = 0;
+  if (cfg->json_path != NULL)
+    rc |= json_write(cfg, r, cfg->json_path);
+  if (cfg->report_dir != NULL) {
+    char path[4096];
+    if (mkdir(cfg->report_dir, 0777) != 0 && errno != EEXIST) {
+      perror(cfg->report_dir);
+      return 1;
+    }
+    snprintf(path, sizeof path, "%s/report.md", cfg->report_dir);
+    rc |= report_write_markdown(cfg, r, path);
+    snprintf(path, sizeof path, "%s/chart.svg", cfg->report_dir);
+    rc |= svg_write_chart(cfg, r, path);
+    if (cfg->json_path == NULL) {
+      snprintf(path, sizeof path, "%s/results.json", cfg->report_dir);
+      rc |= json_write(cfg, r, path);
+    }
+  }
+  return rc;
+}
+
+int main(int argc, char **argv)
+{
+  bench_config cfg;
+  int rc = parse_args(argc, argv, &cfg);
+  if (rc != 0)
+    return rc;
+
+  bench_results results = { 0 };
+  for (int i = 0; i < cfg.n_systems; i++) {
+    const char *name = cfg.systems[i];
+    if (strcmp(name, "v8") == 0) {
+      peer_v8_run(&cfg, &results);
+      continue;
+    }
+    const bench_system *sys = bench_system_find(name);
+    if (sys == NULL) {   /* only guile can be missing: it is optional */
+      const char *why = "skip guile not built in: pkg-config found no guile-3.0 "
+                        "when this binary was configured (apt-get install "
+                        "guile-3.0-dev, then configure again)";
+      fprintf(stderr, "gcweak-bench: %s\n", why + 5);
+      results_add_note(&results, why);
+      continue;
+    }
+    run_system_jobs(&cfg, sys, &results);
+  }
+
+  report_print_summary(&cfg, &results);
+  if (write_outputs(&cfg, &results) != 0)
+    rc = 1;
+  if (any_warnings(&results))
+    rc = 1;
+  results_free(&results);
+  return rc;
+}

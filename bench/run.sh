@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `make bench`: set up a fresh Debian/Ubuntu machine, build gcweak-bench and
+# run its default suite (gcweak, a strong table, the obvious weak table,
+# Guile 3.0 and V8 when present). Writes build/bench/report.md,
+# build/bench/results.json and build/bench/chart.svg and prints the tables.
+#
+# The benchmark gets a build tree of its own, build/bench-release: `make test`
+# configures build/ with internal assertions and -Werror, and timing a library
+# with assertions on would misstate what users get.
+#
+# Extra arguments go to gcweak-bench, e.g. `bash bench/run.sh --quick` or
+# `bash bench/run.sh --sizes 1e5,1e6 --workloads get_hit,insert`.
+# As root, missing Debian packages are installed with apt-get; otherwise the
+# one command to run is printed. Missing peers (Guile, node) are skipped.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+build_dir=${GCWEAK_BUILD_DIR:-build}
+release_dir=$build_dir/bench-release
+out_dir=$build_dir/bench
+
+say() { printf 'bench/run.sh: %s\n' "$*" >&2; }
+
+# ------------------------------------------------------------ packages
+# Required to build; Guile and node only for their peers (skipped if missing).
+sh cmake/ensure-packages.sh cmd:cmake=cmake cmd:make=make cmd:cc=gcc \
+  cmd:pkg-config=pkg-config pc:bdw-gc=libgc-dev \
+  --want pc:guile-3.0=guile-3.0-dev cmd:node=nodejs
+
+# --------------------------------------------------------------- build
+# A cache of its own: these options never disturb the test build in build/.
+cmake -S . -B "$release_dir" -DCMAKE_BUILD_TYPE=Release -DGCWEAK_ASSERTS=OFF \
+  -DGCWEAK_WERROR=OFF -DGCWEAK_BUILD_TESTS=OFF -DGCWEAK_BUILD_BENCH=ON >/dev/null
+cmake --build "$release_dir" --target gcweak-bench -j "$(nproc 2>/dev/null || echo 2)"
+
+# ----------------------------------------------------------------- run
+mkdir -p "$out_dir"
+status=0
+"$release_dir/bench/gcweak-bench" --report-dir "$out_dir" \
+  --json "$out_dir/results.json" "$@" || status=$?
+if [ -f "$out_dir/report.md" ]; then
+  say "report: $out_dir/report.md, chart: $out_dir/chart.svg, figures: $out_dir/results.json"
+fi
+exit "$status"

@@ -1,0 +1,42 @@
+/* The workloads, one function each, all sharing one context per size. */
+#ifndef GCWEAK_BENCH_WORKLOADS_H
+#define GCWEAK_BENCH_WORKLOADS_H
+
+#include "bench.h"
+#include "timing.h"
+
+typedef struct wl_ctx {
+  const bench_config *cfg;
+  const bench_system *sys;
+  size_t n;
+  void **keys;     /* n live keys, in allocation order */
+  void **vals;     /* n plain-word values */
+  void **order;    /* the keys in a random order */
+  void *table;     /* a table holding every key, for the read workloads */
+  rng rng;
+  double *samples; /* cfg->reps slots of scratch */
+} wl_ctx;
+
+/* Insert fills fresh tables, delete empties the same tables again. */
+void wl_insert_delete(wl_ctx *c, bool insert, bool delete);
+void wl_get_hit(wl_ctx *c);
+void wl_get_miss(wl_ctx *c);
+void wl_has(wl_ctx *c);
+void wl_churn(wl_ctx *c);
+
+void wl_reclaim(wl_ctx *c);
+void wl_gc_cost(wl_ctx *c);
+
+void wl_threads(wl_ctx *c);
+
+/* Emits the samples of a workload under c's system and size. */
+void wl_emit(const wl_ctx *c, int workload, const char *metric,
+             const double *samples);
+/* A table holding keys[i] -> vals[i] for every i < n. */
+void *wl_build(const bench_system *sys, void *const *keys, void *const *vals,
+               size_t n);
+/* Reports a wrong answer from a system (lost or phantom entries). */
+void wl_check(const wl_ctx *c, int workload, const char *what, size_t got,
+              size_t want);
+
+#endif
