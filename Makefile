@@ -24,8 +24,11 @@ test: deps
 bench: deps
 	bash bench/run.sh
 
+# ldconfig: the dynamic loader's cache must learn the new library, or programs
+# linked against it fail to start until someone runs it by hand.
 install: all
 	cmake --install $(BUILD)
+	@if [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null 2>&1; then ldconfig; fi
 
 clean:
 	rm -rf $(BUILD)
