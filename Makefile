@@ -1,6 +1,8 @@
 # Thin front end over CMake. `make test` and `make bench` each do their own
 # set-up on a fresh Debian or Ubuntu machine.
 BUILD ?= build
+# What `make` and `make install` build: optimised, no invariant checks, no tests.
+RELEASE_BUILD ?= $(BUILD)/release
 JOBS ?= 2
 BUILD_PACKAGES = cmd:cmake=cmake cmd:make=make cmd:cc=gcc cmd:pkg-config=pkg-config \
                  pc:bdw-gc=libgc-dev pc:check=check
@@ -8,8 +10,9 @@ BUILD_PACKAGES = cmd:cmake=cmake cmd:make=make cmd:cc=gcc cmd:pkg-config=pkg-con
 .PHONY: all deps test bench install clean
 
 all: deps
-	cmake -S . -B $(BUILD)
-	cmake --build $(BUILD) -j $(JOBS)
+	cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DGCWEAK_ASSERTS=OFF \
+	      -DGCWEAK_BUILD_TESTS=OFF -DGCWEAK_BUILD_BENCH=OFF
+	cmake --build $(RELEASE_BUILD) -j $(JOBS)
 
 deps:
 	@sh cmake/ensure-packages.sh $(BUILD_PACKAGES)
@@ -27,7 +30,7 @@ bench: deps
 # ldconfig: the dynamic loader's cache must learn the new library, or programs
 # linked against it fail to start until someone runs it by hand.
 install: all
-	cmake --install $(BUILD)
+	cmake --install $(RELEASE_BUILD)
 	@if [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null 2>&1; then ldconfig; fi
 
 clean:
