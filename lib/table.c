@@ -379,32 +379,51 @@ int gcw_table_put(struct gcw_table *t, const void *key, void *value)
     return rc;
 }
 
-bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
+/* The reader's slow paths, kept out of gcw_table_get so that its fast path
+ * saves no registers and stays short. */
+static __attribute__((noinline)) void table_purge_for_reader(struct gcw_table *t)
 {
-    gcw_word w = gcw_key_word(key);
-    if (!gcw_word_is_key(w))
-        return false;
-    if (table_needs_purge(t)) {
-        gcw_mutex_lock(&t->lock);
-        if (table_needs_purge(t))
-            table_purge(t);
-        gcw_mutex_unlock(&t->lock);
-    }
+    gcw_mutex_lock(&t->lock);
+    if (table_needs_purge(t))
+        table_purge(t);
+    gcw_mutex_unlock(&t->lock);
+}
+
+static __attribute__((noinline)) bool table_get_contended(struct gcw_table *t, gcw_word w,
+                                                          void **value_out)
+{
     void *v = NULL;
     for (int attempt = 0; attempt < OPTIMISTIC_READS; attempt++) {
+        gcw_cpu_relax();
         unsigned s = gcw_seq_read_begin(&t->seq);
-        struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_acquire);
-        bool found = slots_lookup(sl, w, &v);
+        bool found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_acquire), w, &v);
         if (gcw_seq_read_valid(&t->seq, s)) {
             if (found && value_out != NULL)
                 *value_out = v;
             return found;
         }
-        gcw_cpu_relax();
     }
+    /* A writer kept the table busy (a long resize): wait for it. */
     gcw_mutex_lock(&t->lock);
     bool found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_relaxed), w, &v);
     gcw_mutex_unlock(&t->lock);
+    if (found && value_out != NULL)
+        *value_out = v;
+    return found;
+}
+
+bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
+{
+    gcw_word w = gcw_key_word(key);
+    if (!gcw_word_is_key(w))
+        return false;
+    if (table_needs_purge(t))
+        table_purge_for_reader(t);
+    void *v = NULL;
+    unsigned s = gcw_seq_read_begin(&t->seq);
+    bool found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_acquire), w, &v);
+    if (!gcw_seq_read_valid(&t->seq, s))
+        return table_get_contended(t, w, value_out);
     if (found && value_out != NULL)
         *value_out = v;
     return found;
