@@ -6,7 +6,11 @@
 #ifndef GCWEAK_TEST_HARNESS_H
 #define GCWEAK_TEST_HARNESS_H
 
-#define GC_THREADS
+/* The suite is also built without GC_THREADS (GCWEAK_TEST_NO_THREADS), as
+ * applications that never start a thread are. */
+#ifndef GCWEAK_TEST_NO_THREADS
+#  define GC_THREADS
+#endif
 #include <gc/gc.h>
 
 #include <check.h>

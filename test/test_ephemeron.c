@@ -7,7 +7,9 @@
 #include "harness.h"
 
 #include <stdint.h>
+#ifndef GCWEAK_TEST_NO_THREADS
 #include <pthread.h>
+#endif
 #include <stdlib.h>
 
 enum { N = 10000 };
@@ -250,6 +252,7 @@ START_TEST(keys_reachable_only_from_another_maps_values)
 }
 END_TEST
 
+#ifndef GCWEAK_TEST_NO_THREADS
 /*
  * Stress: threads set, replace, delete and resize maps while another thread
  * collects. Every value records its own finalization; a value read through a
@@ -342,6 +345,8 @@ START_TEST(values_never_die_before_their_keys_under_stress)
 }
 END_TEST
 
+#endif
+
 Suite *ephemeron_suite(void)
 {
     Suite *s = suite_create("ephemeron");
@@ -354,7 +359,9 @@ Suite *ephemeron_suite(void)
     tcase_add_test(tc, long_live_chain_survives_whole_then_dies_whole);
     tcase_add_test(tc, values_that_are_maps);
     tcase_add_test(tc, keys_reachable_only_from_another_maps_values);
+#ifndef GCWEAK_TEST_NO_THREADS
     tcase_add_test(tc, values_never_die_before_their_keys_under_stress);
+#endif
     suite_add_tcase(s, tc);
     return s;
 }
