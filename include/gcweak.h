@@ -94,6 +94,11 @@ typedef struct gcweak_map_options {
  * but a value that reaches its own key keeps the entry alive forever. */
 #define GCWEAK_MAP_WEAK_KEYS 0x1u
 
+/* Values are plain integers (or pointers the collector must not see): they
+ * are never traced and keep nothing alive, so there is no false retention
+ * and less marking. Cannot be combined with GCWEAK_MAP_WEAK_KEYS. */
+#define GCWEAK_MAP_POINTER_FREE_VALUES 0x2u
+
 /* A new map with options (NULL means defaults, as gcweak_map_new). NULL
  * when out of memory or when flags holds an unknown bit. */
 GCWEAK_API gcweak_map *gcweak_map_new_with(const gcweak_map_options *options);
@@ -124,6 +129,36 @@ GCWEAK_API size_t gcweak_map_size(gcweak_map *m);
 /* Removes every entry and releases their values and link registrations. */
 GCWEAK_API void gcweak_map_clear(gcweak_map *m);
 
+/* Computes a value for key only when it has none: the caching use case.
+ * When key is present, *value_out receives its value after one lookup and
+ * create is not called. Otherwise create(key, arg) runs, with no gcweak or
+ * collector lock held (it may allocate, collect, and use this map), and its
+ * result is stored unless another thread stored a value for key meanwhile:
+ * then that value wins, create's result is dropped, and *value_out receives
+ * the winner. Two threads racing on one key may both run create; all callers
+ * see the same stored value. GCWEAK_OK, GCWEAK_EINVAL (bad key, NULL map or
+ * create; create not called) or GCWEAK_ENOMEM (nothing stored). */
+typedef void *(*gcweak_create_fn)(const void *key, void *arg);
+GCWEAK_API int gcweak_map_get_or_create(gcweak_map *m, const void *key,
+                                        gcweak_create_fn create, void *arg,
+                                        void **value_out);
+
+/* -------------------------------------------------------------- iteration
+ *
+ * foreach calls visit once for every entry live when it starts: a snapshot.
+ * Keys are revealed under the collector's lock and held alive by the
+ * snapshot until foreach returns, so each key visit receives is a valid
+ * object. visit runs with no gcweak or collector lock held: it may read and
+ * change this container and others, allocate and collect. Entries added
+ * during the walk are not visited; entries deleted or dying during it are
+ * still visited, with the value they had at the start. A nonzero return from
+ * visit stops the walk, and foreach returns that value. Otherwise GCWEAK_OK,
+ * GCWEAK_EINVAL (NULL container or visit) or GCWEAK_ENOMEM (no snapshot; no
+ * entry visited).
+ */
+typedef int (*gcweak_map_visit_fn)(const void *key, void *value, void *arg);
+GCWEAK_API int gcweak_map_foreach(gcweak_map *m, gcweak_map_visit_fn visit, void *arg);
+
 /* -------------------------------------------------------------------- set */
 
 typedef struct gcweak_set gcweak_set;
@@ -146,6 +181,26 @@ GCWEAK_API size_t gcweak_set_size(gcweak_set *s);
 
 /* Removes every key and releases their link registrations. */
 GCWEAK_API void gcweak_set_clear(gcweak_set *s);
+
+/* As gcweak_map_foreach, for the keys of a set. */
+typedef int (*gcweak_set_visit_fn)(const void *key, void *arg);
+GCWEAK_API int gcweak_set_foreach(gcweak_set *s, gcweak_set_visit_fn visit, void *arg);
+
+/* ------------------------------------------------------------- statistics */
+
+typedef struct gcweak_stats {
+    size_t entries;     /* live entries, as gcweak_*_size reports */
+    size_t capacity;    /* slots of the current table */
+    size_t dead_slots;  /* slots of deleted or reclaimed entries awaiting reuse */
+    size_t collections; /* collections this container has observed since creation */
+    size_t bytes;       /* collector memory of the container and its table; the
+                           collector's own link records (about 40 bytes per
+                           entry) are not included */
+} gcweak_stats;
+
+/* Fills *out. GCWEAK_OK, or GCWEAK_EINVAL for a NULL container or out. */
+GCWEAK_API int gcweak_map_stats(gcweak_map *m, gcweak_stats *out);
+GCWEAK_API int gcweak_set_stats(gcweak_set *s, gcweak_stats *out);
 
 #ifdef __cplusplus
 }

@@ -134,7 +134,8 @@ struct gcw_slots; /* one generation of storage; private to table.c */
 enum gcw_values {
     GCW_NO_VALUES,        /* sets */
     GCW_STRONG_VALUES,    /* scanned memory: a value lives while its entry does */
-    GCW_EPHEMERON_VALUES  /* pointer-free memory, traced by the MARK_END pass */
+    GCW_EPHEMERON_VALUES, /* pointer-free memory, traced by the MARK_END pass */
+    GCW_OPAQUE_VALUES     /* pointer-free memory, never traced */
 };
 
 struct gcw_table {
@@ -142,6 +143,7 @@ struct gcw_table {
     atomic_uint seq;                   /* seqlock sequence, see lock.h */
     _Atomic GC_word purged_gc_no;      /* collection count at the last purge */
     GC_word purged_passes;             /* ephemeron passes at the last purge */
+    GC_word collections_seen;          /* since creation, as of the last purge */
     size_t live;                       /* entries, as of the last purge */
     enum gcw_values values;
     gcw_mutex lock;                    /* serialises writers */
@@ -154,6 +156,18 @@ bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out);
 bool gcw_table_remove(struct gcw_table *t, const void *key);
 size_t gcw_table_count(struct gcw_table *t);
 void gcw_table_clear(struct gcw_table *t);
+
+/* Get-or-create (see gcweak_map_get_or_create); create runs unlocked. */
+int gcw_table_get_or_create(struct gcw_table *t, const void *key,
+                            void *(*create)(const void *key, void *arg), void *arg,
+                            void **value_out);
+
+/* Snapshot walk (see gcweak_map_foreach); value is NULL for sets. */
+typedef int (*gcw_visit_fn)(const void *key, void *value, void *arg);
+int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg);
+
+/* Statistics; bytes covers the table's storage, not its container. */
+void gcw_table_stats(struct gcw_table *t, gcweak_stats *out);
 
 /* For the ephemeron pass, world stopped: slots in the published generation,
  * and gcw_ephemeron_entry() for each live entry. */

@@ -11,13 +11,23 @@ gcweak_map *gcweak_map_new_with(const gcweak_map_options *options)
     static const gcweak_map_options defaults = {0, 0};
     if (options == NULL)
         options = &defaults;
-    if ((options->flags & ~GCWEAK_MAP_WEAK_KEYS) != 0)
+    enum gcw_values values;
+    switch (options->flags) {
+    case 0:
+        values = GCW_EPHEMERON_VALUES;
+        break;
+    case GCWEAK_MAP_WEAK_KEYS:
+        values = GCW_STRONG_VALUES;
+        break;
+    case GCWEAK_MAP_POINTER_FREE_VALUES:
+        values = GCW_OPAQUE_VALUES;
+        break;
+    default: /* unknown bits, or both value modes */
         return NULL;
+    }
     gcweak_map *m = GC_MALLOC(sizeof *m);
     if (m == NULL)
         return NULL;
-    enum gcw_values values = (options->flags & GCWEAK_MAP_WEAK_KEYS)
-                                 ? GCW_STRONG_VALUES : GCW_EPHEMERON_VALUES;
     if (gcw_table_init(&m->table, values, options->capacity_hint) != GCWEAK_OK)
         return NULL;
     return m;
@@ -67,4 +77,28 @@ void gcweak_map_clear(gcweak_map *m)
 {
     if (m != NULL)
         gcw_table_clear(&m->table);
+}
+
+int gcweak_map_get_or_create(gcweak_map *m, const void *key, gcweak_create_fn create,
+                             void *arg, void **value_out)
+{
+    if (m == NULL || create == NULL || value_out == NULL)
+        return GCWEAK_EINVAL;
+    return gcw_table_get_or_create(&m->table, key, create, arg, value_out);
+}
+
+int gcweak_map_foreach(gcweak_map *m, gcweak_map_visit_fn visit, void *arg)
+{
+    if (m == NULL || visit == NULL)
+        return GCWEAK_EINVAL;
+    return gcw_table_foreach(&m->table, visit, arg);
+}
+
+int gcweak_map_stats(gcweak_map *m, gcweak_stats *out)
+{
+    if (m == NULL || out == NULL)
+        return GCWEAK_EINVAL;
+    gcw_table_stats(&m->table, out);
+    out->bytes += GC_size(m);
+    return GCWEAK_OK;
 }

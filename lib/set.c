@@ -41,3 +41,33 @@ void gcweak_set_clear(gcweak_set *s)
     if (s != NULL)
         gcw_table_clear(&s->table);
 }
+
+/* foreach's visitor for sets, adapting the table's (key, value) walk. */
+struct set_visit {
+    gcweak_set_visit_fn visit;
+    void *arg;
+};
+
+static int visit_key(const void *key, void *value, void *arg)
+{
+    (void)value;
+    struct set_visit *sv = arg;
+    return sv->visit(key, sv->arg);
+}
+
+int gcweak_set_foreach(gcweak_set *s, gcweak_set_visit_fn visit, void *arg)
+{
+    if (s == NULL || visit == NULL)
+        return GCWEAK_EINVAL;
+    struct set_visit sv = {visit, arg};
+    return gcw_table_foreach(&s->table, visit_key, &sv);
+}
+
+int gcweak_set_stats(gcweak_set *s, gcweak_stats *out)
+{
+    if (s == NULL || out == NULL)
+        return GCWEAK_EINVAL;
+    gcw_table_stats(&s->table, out);
+    out->bytes += GC_size(s);
+    return GCWEAK_OK;
+}

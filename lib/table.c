@@ -104,7 +104,7 @@ static struct gcw_slots *slots_new(size_t capacity, enum gcw_values values)
     size_t vals_bytes = capacity * sizeof *vals;
     if (values == GCW_STRONG_VALUES) {
         vals = gcw_alloc_scanned(vals_bytes);
-    } else if (values == GCW_EPHEMERON_VALUES) {
+    } else if (values == GCW_EPHEMERON_VALUES || values == GCW_OPAQUE_VALUES) {
         vals = gcw_alloc_pointer_free(vals_bytes);
         if (vals != NULL)
             memset((void *)vals, 0, vals_bytes);
@@ -275,6 +275,7 @@ static void table_purge(struct gcw_table *t)
                            "pass (collection-event callback replaced?); values of %lu "
                            "entries dropped\n", (GC_word)live);
     t->live = live;
+    t->collections_seen += now.collections - purged_gc_no;
     t->purged_passes = now.passes;
     atomic_store_explicit(&t->purged_gc_no, now.collections, memory_order_relaxed);
 }
@@ -290,6 +291,7 @@ int gcw_table_init(struct gcw_table *t, enum gcw_values values, size_t capacity_
     atomic_init(&t->slots, NULL);
     atomic_init(&t->seq, 0u);
     t->live = 0;
+    t->collections_seen = 0;
     t->values = values;
     t->lock = unlocked;
     if (values == GCW_EPHEMERON_VALUES && gcw_ephemeron_register(t) != GCWEAK_OK)
@@ -326,7 +328,55 @@ void gcw_table_visit_entries(struct gcw_table *t)
     }
 }
 
-int gcw_table_put(struct gcw_table *t, const void *key, void *value)
+/* Key present at `at`: replaces its value if `replace`, else reports it. */
+static void table_update_present(struct gcw_table *t, struct gcw_slots *sl, size_t at,
+                                 void *value, bool replace, void **existing)
+{
+    if (t->values == GCW_NO_VALUES)
+        return;
+    if (!replace) {
+        if (existing != NULL)
+            *existing = atomic_load_explicit(&sl->vals[at], memory_order_relaxed);
+        return;
+    }
+    gcw_seq_write_begin(&t->seq);
+    slot_set_value(sl, at, value, t->values);
+    gcw_seq_write_end(&t->seq);
+}
+
+/* Puts a new entry into slot `at`, EMPTY or DEAD. */
+static int table_fill_slot(struct gcw_table *t, struct gcw_slots *sl, size_t at, gcw_word w,
+                           void *obj, void *value)
+{
+    bool fills_empty = slot_key(sl, at) == GCW_SLOT_EMPTY;
+    /* Register before the key word is visible: a slot holds a key word only
+     * while registered on that key's object. */
+    int rc = gcw_link_register(&sl->keys[at], obj);
+    if (rc != GCWEAK_OK)
+        return rc;
+    gcw_seq_write_begin(&t->seq);
+    if (t->values != GCW_NO_VALUES)
+        slot_set_value(sl, at, value, t->values);
+    atomic_store_explicit(&sl->keys[at], w, memory_order_release);
+    gcw_seq_write_end(&t->seq);
+    sl->used += fills_empty;
+    t->live++;
+    return GCWEAK_OK;
+}
+
+/* The generation must be replaced before slot `at` can take a new key. */
+static bool table_needs_resize(const struct gcw_table *t, const struct gcw_slots *sl, size_t at)
+{
+    if (sl == NULL)
+        return true;
+    bool fills_empty = slot_key(sl, at) == GCW_SLOT_EMPTY;
+    return (fills_empty && slots_too_full(sl)) || slots_too_sparse(sl, t->live);
+}
+
+/* Stores value for key. When key is present: replaces its value if
+ * `replace`, else leaves it and reports it in *existing (when not NULL). */
+static int table_insert(struct gcw_table *t, const void *key, void *value, bool replace,
+                        void **existing)
 {
     void *obj = gcw_key_object(key);
     if (obj == NULL)
@@ -341,33 +391,18 @@ int gcw_table_put(struct gcw_table *t, const void *key, void *value)
         struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
         size_t at = 0;
         if (sl != NULL && slots_find(sl, w, &at)) {
-            if (t->values != GCW_NO_VALUES) {
-                gcw_seq_write_begin(&t->seq);
-                slot_set_value(sl, at, value, t->values);
-                gcw_seq_write_end(&t->seq);
-            }
+            table_update_present(t, sl, at, value, replace, existing);
             break;
         }
-        bool fills_empty = sl == NULL || slot_key(sl, at) == GCW_SLOT_EMPTY;
-        if (sl == NULL || (fills_empty && slots_too_full(sl)) ||
-            slots_too_sparse(sl, t->live)) {
+        if (table_needs_resize(t, sl, at)) {
             rc = table_resize(t, capacity_for(t->live + 1));
-            if (rc != GCWEAK_OK)
-                break;
-            continue;
-        }
-        /* Register before the key word is visible: a slot holds a key word
-         * only while registered on that key's object. */
-        rc = gcw_link_register(&sl->keys[at], obj);
-        if (rc != GCWEAK_OK)
+            if (rc == GCWEAK_OK)
+                continue;
             break;
-        gcw_seq_write_begin(&t->seq);
-        if (t->values != GCW_NO_VALUES)
-            slot_set_value(sl, at, value, t->values);
-        atomic_store_explicit(&sl->keys[at], w, memory_order_release);
-        gcw_seq_write_end(&t->seq);
-        sl->used += fills_empty;
-        t->live++;
+        }
+        rc = table_fill_slot(t, sl, at, w, obj, value);
+        if (rc == GCWEAK_OK && existing != NULL)
+            *existing = value;
         break;
     }
     gcw_mutex_unlock(&t->lock);
@@ -376,6 +411,30 @@ int gcw_table_put(struct gcw_table *t, const void *key, void *value)
      * table's value is invisible to the marker until its key word is. */
     GC_reachable_here(key);
     GC_reachable_here(value);
+    return rc;
+}
+
+int gcw_table_put(struct gcw_table *t, const void *key, void *value)
+{
+    return table_insert(t, key, value, true, NULL);
+}
+
+int gcw_table_get_or_create(struct gcw_table *t, const void *key,
+                            void *(*create)(const void *key, void *arg), void *arg,
+                            void **value_out)
+{
+    void *v = NULL;
+    if (gcw_table_get(t, key, &v)) {
+        *value_out = v;
+        return GCWEAK_OK;
+    }
+    if (gcw_key_object(key) == NULL)
+        return GCWEAK_EINVAL;
+    /* No lock held: create may allocate, collect and use this table. */
+    void *created = create(key, arg);
+    int rc = table_insert(t, key, created, false, &v);
+    if (rc == GCWEAK_OK)
+        *value_out = v;
     return rc;
 }
 
@@ -482,5 +541,95 @@ void gcw_table_clear(struct gcw_table *t)
         for (size_t i = 0; i < slots_capacity(old); i++)
             if (gcw_word_is_key(slot_key(old, i)))
                 gcw_link_unregister(&old->keys[i]);
+    gcw_mutex_unlock(&t->lock);
+}
+
+/* Snapshot for foreach: filled under the allocation lock, so that every key
+ * revealed belongs to an object no collection has reclaimed, and the scanned
+ * snapshot then holds it alive. */
+struct snapshot {
+    struct gcw_table *t;
+    void **out;
+    size_t stride; /* 2 with values, 1 without */
+    size_t n;
+    bool stale;    /* a collection ran since the purge: purge and retry */
+};
+
+static void *snapshot_fill(void *arg)
+{
+    struct snapshot *sn = arg;
+    struct gcw_table *t = sn->t;
+    sn->n = 0;
+    sn->stale = GC_get_gc_no() != atomic_load_explicit(&t->purged_gc_no, memory_order_relaxed);
+    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    if (sn->stale || sl == NULL)
+        return NULL;
+    for (size_t i = 0; i < slots_capacity(sl); i++) {
+        gcw_word k = slot_key(sl, i);
+        if (!gcw_word_is_key(k))
+            continue;
+        void **entry = &sn->out[sn->n++ * sn->stride];
+        entry[0] = GC_REVEAL_POINTER(k);
+        /* Barriers need no lock: GC_end_stubborn_change only sets a bit. */
+        GC_end_stubborn_change(&entry[0]);
+        if (sn->stride == 2) {
+            entry[1] = atomic_load_explicit(&sl->vals[i], memory_order_relaxed);
+            if (entry[1] != NULL)
+                GC_end_stubborn_change(&entry[1]);
+        }
+    }
+    return NULL;
+}
+
+int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
+{
+    struct snapshot sn = {.t = t, .stride = t->values == GCW_NO_VALUES ? 1 : 2};
+    size_t room = 0;
+    for (;;) {
+        gcw_mutex_lock(&t->lock);
+        if (table_needs_purge(t))
+            table_purge(t);
+        struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+        size_t need = sl != NULL ? sl->used : 0; /* at least the live keys */
+        if (need <= room) {
+            (void)GC_call_with_alloc_lock(snapshot_fill, &sn);
+            gcw_mutex_unlock(&t->lock);
+            if (!sn.stale)
+                break;
+            continue;
+        }
+        gcw_mutex_unlock(&t->lock);
+        /* Allocate unlocked (it may run finalizers that use this table). */
+        room = need;
+        sn.out = gcw_alloc_scanned(room * sn.stride * sizeof *sn.out);
+        if (sn.out == NULL)
+            return GCWEAK_ENOMEM;
+    }
+    for (size_t i = 0; i < sn.n; i++) {
+        void **entry = &sn.out[i * sn.stride];
+        int r = visit(entry[0], sn.stride == 2 ? entry[1] : NULL, arg);
+        if (r != 0)
+            return r;
+    }
+    GC_reachable_here(sn.out);
+    return GCWEAK_OK;
+}
+
+void gcw_table_stats(struct gcw_table *t, gcweak_stats *out)
+{
+    gcw_mutex_lock(&t->lock);
+    if (table_needs_purge(t))
+        table_purge(t);
+    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    out->entries = t->live;
+    out->capacity = sl != NULL ? slots_capacity(sl) : 0;
+    out->dead_slots = sl != NULL ? sl->used - t->live : 0;
+    out->collections = (size_t)t->collections_seen;
+    out->bytes = 0;
+    if (sl != NULL) {
+        out->bytes = GC_size(sl) + GC_size((void *)sl->keys);
+        if (sl->vals != NULL)
+            out->bytes += GC_size((void *)sl->vals);
+    }
     gcw_mutex_unlock(&t->lock);
 }

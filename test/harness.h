@@ -50,5 +50,6 @@ Suite *keys_suite(void);
 Suite *death_suite(void);
 Suite *threads_suite(void);
 Suite *ephemeron_suite(void);
+Suite *features_suite(void);
 
 #endif

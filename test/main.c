@@ -76,6 +76,7 @@ int main(void)
     srunner_add_suite(sr, threads_suite());
 #endif
     srunner_add_suite(sr, ephemeron_suite());
+    srunner_add_suite(sr, features_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
