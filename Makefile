@@ -7,7 +7,7 @@ JOBS ?= 2
 BUILD_PACKAGES = cmd:cmake=cmake cmd:make=make cmd:cc=gcc cmd:pkg-config=pkg-config \
                  pc:bdw-gc=libgc-dev pc:check=check
 
-.PHONY: all deps test bench install clean
+.PHONY: all deps test bench docs install clean
 
 all: deps
 	cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DGCWEAK_ASSERTS=OFF \
@@ -26,6 +26,16 @@ test: deps
 
 bench: deps
 	bash bench/run.sh
+
+# The HTML API reference, in $(BUILD)/docs/html. Without Doxygen (and no way
+# to install it) this says so and succeeds: the man page needs no tool.
+docs: deps
+	@sh cmake/ensure-packages.sh --want cmd:doxygen=doxygen
+	@if ! command -v doxygen >/dev/null 2>&1; then \
+	    echo "make docs: doxygen is not installed; skipping the HTML reference (see docs/gcweak.3: man -l docs/gcweak.3)"; \
+	    exit 0; \
+	fi; \
+	cmake -S . -B $(BUILD) && cmake --build $(BUILD) --target docs
 
 # ldconfig: the dynamic loader's cache must learn the new library, or programs
 # linked against it fail to start until someone runs it by hand.

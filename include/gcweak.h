@@ -1,6 +1,7 @@
-/*
- * gcweak: WeakMap and WeakSet for programs built on the Boehm-Demers-Weiser
- * collector (bdwgc).
+/**
+ * @file gcweak.h
+ * @brief gcweak: WeakMap and WeakSet for programs built on the
+ * Boehm-Demers-Weiser collector (bdwgc).
  *
  * A gcweak container is keyed by objects allocated by the collector. An entry
  * lives exactly as long as the object its key points into: once the collector
@@ -37,22 +38,38 @@ extern "C" {
 #  define GCWEAK_API
 #endif
 
-#define GCWEAK_VERSION_MAJOR 0
-#define GCWEAK_VERSION_MINOR 1
-#define GCWEAK_VERSION_PATCH 0
+#define GCWEAK_VERSION_MAJOR 0 /**< Major version of this header. */
+#define GCWEAK_VERSION_MINOR 1 /**< Minor version of this header. */
+#define GCWEAK_VERSION_PATCH 0 /**< Patch version of this header. */
 
 /* ---------------------------------------------------------------- errors */
 
-/* Functions that can fail return GCWEAK_OK (0) or one of these negative
- * codes; gcweak_strerror() turns any int into a message. */
-#define GCWEAK_OK      0
-#define GCWEAK_EINVAL (-1)   /* the key is not a pointer into a live GC-heap object */
-#define GCWEAK_ENOMEM (-2)   /* the collector could not provide memory */
+/**
+ * @defgroup gcweak_errors Errors
+ * @brief Error codes and their messages.
+ *
+ * Functions that can fail return #GCWEAK_OK (0) or one of these negative
+ * codes; gcweak_strerror() turns any int into a message.
+ * @{
+ */
+#define GCWEAK_OK      0     /**< Success. */
+#define GCWEAK_EINVAL (-1)   /**< a bad key (not a pointer into a live GC-heap object), or a NULL container or required argument */
+#define GCWEAK_ENOMEM (-2)   /**< the collector could not provide memory */
 
-/* A static, never-NULL message for any code, known or not. */
+/**
+ * @brief A static, never-NULL message for any code, known or not.
+ *
+ * @param code  any int: #GCWEAK_OK, an error code, or anything else
+ * @return a static, never-NULL message
+ */
 GCWEAK_API const char *gcweak_strerror(int code);
+/** @} */
 
-/* ------------------------------------------------------------------- keys
+/* ------------------------------------------------------------------- keys */
+
+/**
+ * @defgroup gcweak_keys Keys
+ * @brief What may be a key.
  *
  * A key is a pointer into an object allocated by the collector: GC_MALLOC,
  * GC_MALLOC_ATOMIC, GC_MALLOC_UNCOLLECTABLE, typed and GC_DEBUG allocations
@@ -61,8 +78,12 @@ GCWEAK_API const char *gcweak_strerror(int code);
  * live as long as that object.
  *
  * Storing a key that is NULL or points outside the collector's heap (stack,
- * static data, malloc) fails with GCWEAK_EINVAL and changes nothing. Looking
+ * static data, malloc) fails with #GCWEAK_EINVAL and changes nothing. Looking
  * such a pointer up simply finds nothing.
+ *
+ * A NULL container is refused the same way: functions returning an error
+ * code return #GCWEAK_EINVAL, queries answer "absent" (NULL, false, 0), and
+ * clear does nothing.
  *
  * Undefined: a key whose object was freed explicitly with GC_FREE while an
  * entry for it exists (the collector cannot tell that the entry died, and the
@@ -72,78 +93,232 @@ GCWEAK_API const char *gcweak_strerror(int code);
 
 /* -------------------------------------------------------------------- map */
 
+/**
+ * @defgroup gcweak_map Maps
+ * @brief Ephemeron (or weak-key) maps from collector objects to values.
+ * @{
+ */
+
+/** @brief A map; a collector object with no free function. */
 typedef struct gcweak_map gcweak_map;
 
-/* A new empty map, or NULL when out of memory.
+/**
+ * @brief A new empty map, or NULL when out of memory.
  *
  * The map is an ephemeron table, like JavaScript's WeakMap: a value, and
  * everything reachable only through it, stays alive exactly as long as its
  * key is reachable from outside the values of dead entries. A value may
  * point to its own key, or to other keys of this or any other gcweak map,
  * without keeping them alive. See README "Ephemerons" for how the collector
- * is hooked and what that costs. */
+ * is hooked and what that costs.
+ *
+ * @return the new map, or NULL when out of memory
+ */
 GCWEAK_API gcweak_map *gcweak_map_new(void);
+/** @} */
 
-/* Creation options; zero-initialise, then set what you need. */
+/**
+ * @defgroup gcweak_options Map options
+ * @brief Creation options for gcweak_map_new_with().
+ * @{
+ */
+
+/** @brief Creation options; zero-initialise, then set what you need. */
 typedef struct gcweak_map_options {
-    unsigned flags;        /* GCWEAK_MAP_* flags, or 0 */
-    size_t capacity_hint;  /* entries to make room for at once; 0 for none */
+    unsigned flags;        /**< GCWEAK_MAP_* flags, or 0 */
+    size_t capacity_hint;  /**< entries to make room for at once; 0 for none */
 } gcweak_map_options;
 
-/* Values held strongly: a plain weak-key table. Cheaper during collections,
+/** Values held strongly: a plain weak-key table. Cheaper during collections,
  * but a value that reaches its own key keeps the entry alive forever. */
 #define GCWEAK_MAP_WEAK_KEYS 0x1u
 
-/* Values are plain integers (or pointers the collector must not see): they
+/** Values are plain integers (or pointers the collector must not see): they
  * are never traced and keep nothing alive, so there is no false retention
- * and less marking. Cannot be combined with GCWEAK_MAP_WEAK_KEYS. */
+ * and less marking. Cannot be combined with #GCWEAK_MAP_WEAK_KEYS. */
 #define GCWEAK_MAP_POINTER_FREE_VALUES 0x2u
 
-/* A new map with options (NULL means defaults, as gcweak_map_new). NULL
- * when out of memory or when flags holds an unknown bit. */
+/**
+ * @brief A new map with options (NULL means defaults, as gcweak_map_new()).
+ *
+ * @param options  the options, or NULL for the defaults
+ * @return the new map; NULL when out of memory, when flags holds an unknown
+ *         bit, or when it asks for both #GCWEAK_MAP_WEAK_KEYS and
+ *         #GCWEAK_MAP_POINTER_FREE_VALUES
+ */
 GCWEAK_API gcweak_map *gcweak_map_new_with(const gcweak_map_options *options);
+/** @} */
 
-/* Associates value with key, replacing any earlier value. The value is any
- * pointer-sized datum; one that points into the collector's heap is kept
- * alive for as long as the entry lives (see gcweak_map_new for when that is). Returns GCWEAK_OK, GCWEAK_EINVAL
- * (bad key or NULL map: nothing changed) or GCWEAK_ENOMEM (nothing changed). */
+/** @addtogroup gcweak_map
+ * @{
+ */
+
+/**
+ * @brief Associates value with key, replacing any earlier value.
+ *
+ * The value is any pointer-sized datum; one that points into the collector's
+ * heap is kept alive for as long as the entry lives (see gcweak_map_new() for
+ * when that is).
+ *
+ * @param m      the map
+ * @param key    the key (see @ref gcweak_keys)
+ * @param value  any pointer-sized datum
+ * @retval GCWEAK_OK      the value is stored
+ * @retval GCWEAK_EINVAL  bad key or NULL map: nothing changed
+ * @retval GCWEAK_ENOMEM  nothing changed
+ */
 GCWEAK_API int gcweak_map_set(gcweak_map *m, const void *key, void *value);
 
-/* The value stored for key, or NULL when there is none. Use
- * gcweak_map_lookup() to tell a stored NULL from an absent key. */
+/**
+ * @brief The value stored for key, or NULL when there is none.
+ *
+ * Use gcweak_map_lookup() to tell a stored NULL from an absent key.
+ *
+ * @param m    the map
+ * @param key  the key to look up
+ * @return the value stored for key, or NULL when there is none
+ */
 GCWEAK_API void *gcweak_map_get(gcweak_map *m, const void *key);
 
-/* true and *value_out set (when value_out is not NULL) if key is present;
- * false and *value_out untouched otherwise. */
+/**
+ * @brief Looks key up, telling a stored NULL from an absent key.
+ *
+ * @param m          the map
+ * @param key        the key to look up
+ * @param value_out  receives the value when key is present; may be NULL
+ * @retval true   key is present; *value_out set (when value_out is not NULL)
+ * @retval false  key is absent; *value_out untouched
+ */
 GCWEAK_API bool gcweak_map_lookup(gcweak_map *m, const void *key, void **value_out);
 
-/* true if key is present. */
+/**
+ * @brief true if key is present.
+ *
+ * @param m    the map
+ * @param key  the key to look up
+ * @return true if key is present
+ */
 GCWEAK_API bool gcweak_map_has(gcweak_map *m, const void *key);
 
-/* Removes key's entry and releases its value; true if there was one. */
+/**
+ * @brief Removes key's entry and releases its value; true if there was one.
+ *
+ * @param m    the map
+ * @param key  the key whose entry to remove
+ * @return true if there was an entry for key
+ */
 GCWEAK_API bool gcweak_map_delete(gcweak_map *m, const void *key);
 
-/* Entries whose keys were alive as of the last collection, less deletions. */
+/**
+ * @brief Entries stored and not yet found dead by a collection, less
+ * deletions: an entry stops counting once the collection that reclaims its
+ * key has run.
+ *
+ * @param m  the map
+ * @return the number of entries
+ */
 GCWEAK_API size_t gcweak_map_size(gcweak_map *m);
 
-/* Removes every entry and releases their values and link registrations. */
+/**
+ * @brief Removes every entry and releases their values and link
+ * registrations.
+ *
+ * @param m  the map
+ */
 GCWEAK_API void gcweak_map_clear(gcweak_map *m);
+/** @} */
 
-/* Computes a value for key only when it has none: the caching use case.
+/**
+ * @defgroup gcweak_get_or_create Get-or-create
+ * @brief Computes a value for key only when it has none: the caching use case.
+ * @{
+ */
+
+/**
+ * @brief Computes the value for a key that has none.
+ *
+ * @param key  the key passed to gcweak_map_get_or_create()
+ * @param arg  the arg passed to gcweak_map_get_or_create()
+ * @return the value to store for key
+ */
+typedef void *(*gcweak_create_fn)(const void *key, void *arg);
+
+/**
+ * @brief Computes a value for key only when it has none: the caching use case.
+ *
  * When key is present, *value_out receives its value after one lookup and
  * create is not called. Otherwise create(key, arg) runs, with no gcweak or
  * collector lock held (it may allocate, collect, and use this map), and its
  * result is stored unless another thread stored a value for key meanwhile:
  * then that value wins, create's result is dropped, and *value_out receives
  * the winner. Two threads racing on one key may both run create; all callers
- * see the same stored value. GCWEAK_OK, GCWEAK_EINVAL (bad key, NULL map or
- * create; create not called) or GCWEAK_ENOMEM (nothing stored). */
-typedef void *(*gcweak_create_fn)(const void *key, void *arg);
+ * see the same stored value.
+ *
+ * @param m          the map
+ * @param key        the key (see @ref gcweak_keys)
+ * @param create     computes the value when key has none
+ * @param arg        passed to create
+ * @param value_out  receives the stored value; must not be NULL
+ * @retval GCWEAK_OK      *value_out holds the stored value
+ * @retval GCWEAK_EINVAL  bad key, NULL map, create or value_out; create not
+ *                        called
+ * @retval GCWEAK_ENOMEM  nothing stored
+ */
 GCWEAK_API int gcweak_map_get_or_create(gcweak_map *m, const void *key,
                                         gcweak_create_fn create, void *arg,
                                         void **value_out);
+/** @} */
 
-/* -------------------------------------------------------------- iteration
+/* ---------------------------------------------------- removal notification */
+
+/**
+ * @defgroup gcweak_removal Removal notification
+ * @brief A per-map callback told when an entry's key was reclaimed.
+ *
+ * fn(value, arg) is called once for every entry that disappears because the
+ * collector reclaimed its key, so the program can release what the collector
+ * does not own (a file descriptor, a malloc'd buffer) that the value names.
+ * It is not called for entries removed by delete, clear or replaced by set.
+ *
+ * When: during the first operation on the map after the collection that
+ * reclaimed the key (any gcweak_map_* call on it, reads included), in the
+ * thread making that call, before the call returns; never inside the
+ * collector, and with no gcweak or collector lock held, so fn may use this
+ * map and others, allocate and collect. The key is not passed: it is dead,
+ * and nothing may bring it back. The value is kept alive until fn has seen
+ * it (for an ephemeron map, everything only it reaches survives one more
+ * collection than it would without a callback).
+ * @{
+ */
+
+/**
+ * @brief Told about an entry that disappeared because its key was reclaimed.
+ *
+ * @param value  the entry's value
+ * @param arg    the arg given to gcweak_map_on_removal()
+ */
+typedef void (*gcweak_removal_fn)(void *value, void *arg);
+
+/**
+ * @brief Sets the map's removal callback.
+ *
+ * Setting a callback replaces the previous one; NULL removes it (entries
+ * already awaiting notification are then released silently).
+ *
+ * @param m    the map
+ * @param fn   the callback, or NULL to remove it
+ * @param arg  passed to fn
+ * @retval GCWEAK_OK      the callback is set
+ * @retval GCWEAK_EINVAL  NULL map
+ */
+GCWEAK_API int gcweak_map_on_removal(gcweak_map *m, gcweak_removal_fn fn, void *arg);
+/** @} */
+
+/* -------------------------------------------------------------- iteration */
+
+/**
+ * @defgroup gcweak_iteration Iteration
+ * @brief Visiting every live entry: a snapshot.
  *
  * foreach calls visit once for every entry live when it starts: a snapshot.
  * Keys are revealed under the collector's lock and held alive by the
@@ -152,55 +327,158 @@ GCWEAK_API int gcweak_map_get_or_create(gcweak_map *m, const void *key,
  * change this container and others, allocate and collect. Entries added
  * during the walk are not visited; entries deleted or dying during it are
  * still visited, with the value they had at the start. A nonzero return from
- * visit stops the walk, and foreach returns that value. Otherwise GCWEAK_OK,
- * GCWEAK_EINVAL (NULL container or visit) or GCWEAK_ENOMEM (no snapshot; no
+ * visit stops the walk, and foreach returns that value. Otherwise #GCWEAK_OK,
+ * #GCWEAK_EINVAL (NULL container or visit) or #GCWEAK_ENOMEM (no snapshot; no
  * entry visited).
+ * @{
+ */
+
+/**
+ * @brief Called by gcweak_map_foreach() for each entry.
+ *
+ * @param key    the entry's key, a valid object until foreach returns
+ * @param value  the entry's value when the walk started
+ * @param arg    the arg given to gcweak_map_foreach()
+ * @return 0 to continue; nonzero stops the walk and foreach returns it
  */
 typedef int (*gcweak_map_visit_fn)(const void *key, void *value, void *arg);
+
+/**
+ * @brief Calls visit once for every entry live when it starts: a snapshot.
+ *
+ * @param m      the map
+ * @param visit  called for each entry
+ * @param arg    passed to visit
+ * @return the nonzero value visit returned, which stopped the walk; otherwise:
+ * @retval GCWEAK_OK      every entry visited
+ * @retval GCWEAK_EINVAL  NULL container or visit
+ * @retval GCWEAK_ENOMEM  no snapshot; no entry visited
+ */
 GCWEAK_API int gcweak_map_foreach(gcweak_map *m, gcweak_map_visit_fn visit, void *arg);
+/** @} */
 
 /* -------------------------------------------------------------------- set */
 
+/**
+ * @defgroup gcweak_set Sets
+ * @brief Weak sets of collector objects.
+ * @{
+ */
+
+/** @brief A set; a collector object with no free function. */
 typedef struct gcweak_set gcweak_set;
 
-/* A new empty set, or NULL when out of memory. */
+/**
+ * @brief A new empty set, or NULL when out of memory.
+ *
+ * @return the new set, or NULL when out of memory
+ */
 GCWEAK_API gcweak_set *gcweak_set_new(void);
 
-/* Adds key (no change if present). GCWEAK_OK, GCWEAK_EINVAL or GCWEAK_ENOMEM;
- * on error nothing changed. */
+/**
+ * @brief Adds key (no change if present).
+ *
+ * @param s    the set
+ * @param key  the key (see @ref gcweak_keys)
+ * @retval GCWEAK_OK      key is in the set
+ * @retval GCWEAK_EINVAL  bad key or NULL set: nothing changed
+ * @retval GCWEAK_ENOMEM  nothing changed
+ */
 GCWEAK_API int gcweak_set_add(gcweak_set *s, const void *key);
 
-/* true if key is present. */
+/**
+ * @brief true if key is present.
+ *
+ * @param s    the set
+ * @param key  the key to look up
+ * @return true if key is present
+ */
 GCWEAK_API bool gcweak_set_has(gcweak_set *s, const void *key);
 
-/* Removes key; true if it was present. */
+/**
+ * @brief Removes key; true if it was present.
+ *
+ * @param s    the set
+ * @param key  the key to remove
+ * @return true if key was present
+ */
 GCWEAK_API bool gcweak_set_delete(gcweak_set *s, const void *key);
 
-/* Keys alive as of the last collection, less deletions. */
+/**
+ * @brief Keys added and not yet found dead by a collection, less deletions.
+ *
+ * @param s  the set
+ * @return the number of keys
+ */
 GCWEAK_API size_t gcweak_set_size(gcweak_set *s);
 
-/* Removes every key and releases their link registrations. */
+/**
+ * @brief Removes every key and releases their link registrations.
+ *
+ * @param s  the set
+ */
 GCWEAK_API void gcweak_set_clear(gcweak_set *s);
 
-/* As gcweak_map_foreach, for the keys of a set. */
+/**
+ * @brief Called by gcweak_set_foreach() for each key.
+ *
+ * @param key  the key, a valid object until foreach returns
+ * @param arg  the arg given to gcweak_set_foreach()
+ * @return 0 to continue; nonzero stops the walk and foreach returns it
+ */
 typedef int (*gcweak_set_visit_fn)(const void *key, void *arg);
+
+/**
+ * @brief As gcweak_map_foreach(), for the keys of a set.
+ *
+ * @param s      the set
+ * @param visit  called for each key
+ * @param arg    passed to visit
+ * @return as gcweak_map_foreach() (see @ref gcweak_iteration)
+ */
 GCWEAK_API int gcweak_set_foreach(gcweak_set *s, gcweak_set_visit_fn visit, void *arg);
+/** @} */
 
 /* ------------------------------------------------------------- statistics */
 
+/**
+ * @defgroup gcweak_statistics Statistics
+ * @brief What a container holds and costs, for programs that monitor memory.
+ * @{
+ */
+
+/** @brief Statistics of one container, filled by gcweak_map_stats() or
+ * gcweak_set_stats(). */
 typedef struct gcweak_stats {
-    size_t entries;     /* live entries, as gcweak_*_size reports */
-    size_t capacity;    /* slots of the current table */
-    size_t dead_slots;  /* slots of deleted or reclaimed entries awaiting reuse */
-    size_t collections; /* collections this container has observed since creation */
-    size_t bytes;       /* collector memory of the container and its table; the
-                           collector's own link records (about 40 bytes per
-                           entry) are not included */
+    size_t entries;     /**< live entries, as gcweak_*_size reports */
+    size_t capacity;    /**< slots of the current table */
+    size_t dead_slots;  /**< slots of deleted or reclaimed entries awaiting reuse */
+    size_t collections; /**< collections this container has observed since creation */
+    size_t bytes;       /**< collector memory of the container and its table; the
+                             collector's own link records (about 40 bytes per
+                             entry) are not included */
 } gcweak_stats;
 
-/* Fills *out. GCWEAK_OK, or GCWEAK_EINVAL for a NULL container or out. */
+/**
+ * @brief Fills *out with the statistics of a map.
+ *
+ * @param m    the map
+ * @param out  receives the statistics
+ * @retval GCWEAK_OK      *out filled
+ * @retval GCWEAK_EINVAL  NULL container or out
+ */
 GCWEAK_API int gcweak_map_stats(gcweak_map *m, gcweak_stats *out);
+
+/**
+ * @brief Fills *out with the statistics of a set.
+ *
+ * @param s    the set
+ * @param out  receives the statistics
+ * @retval GCWEAK_OK      *out filled
+ * @retval GCWEAK_EINVAL  NULL container or out
+ */
 GCWEAK_API int gcweak_set_stats(gcweak_set *s, gcweak_stats *out);
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -344,7 +344,29 @@ static void run_pass(void)
         }
     }
     drain();
+    /* Tables with a removal callback keep what died for the callback; that
+     * may mark more, so drain again. */
+    for (struct registry_chunk *c = atomic_load_explicit(&registry_head, memory_order_relaxed);
+         c; c = atomic_load_explicit(&c->next, memory_order_relaxed))
+        for (size_t i = 0; i < REGISTRY_CHUNK; i++) {
+            GC_word h = atomic_load_explicit(&c->slots[i], memory_order_relaxed);
+            if (h != 0)
+                gcw_table_retire_dead((struct gcw_table *)GC_REVEAL_POINTER(h));
+        }
+    drain();
     passes++;
+}
+
+bool gcw_ephemeron_key_marked(const void *key)
+{
+    void *key_object = GC_base((void *)(GC_word)key);
+    return key_object == NULL || GC_is_marked(key_object);
+}
+
+void gcw_ephemeron_keep(void *value)
+{
+    if (value != NULL)
+        mark_object(value);
 }
 
 void gcw_ephemeron_entry(const void *key, void *value)

@@ -126,6 +126,11 @@ GC_word gcw_ephemeron_passes_locked(void);
 /* Called by gcw_table_visit_entries for each live entry, inside the pass. */
 void gcw_ephemeron_entry(const void *key, void *value);
 
+/* Inside the pass: whether key's object is marked; mark value and what it
+ * reaches (the caller drains by returning to the pass). */
+bool gcw_ephemeron_key_marked(const void *key);
+void gcw_ephemeron_keep(void *value);
+
 /* ----------------------------------------------------- table.c: the table */
 
 struct gcw_slots; /* one generation of storage; private to table.c */
@@ -144,6 +149,10 @@ struct gcw_table {
     _Atomic GC_word purged_gc_no;      /* collection count at the last purge */
     GC_word purged_passes;             /* ephemeron passes at the last purge */
     GC_word collections_seen;          /* since creation, as of the last purge */
+    /* Removal notification: set under the mutex, read by the pass too. */
+    void (*notify)(void *value, void *arg);
+    void *notify_arg;
+    atomic_bool removals_pending;      /* DEAD slots may hold undelivered values */
     size_t live;                       /* entries, as of the last purge */
     enum gcw_values values;
     gcw_mutex lock;                    /* serialises writers */
@@ -166,6 +175,10 @@ int gcw_table_get_or_create(struct gcw_table *t, const void *key,
 typedef int (*gcw_visit_fn)(const void *key, void *value, void *arg);
 int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg);
 
+/* Removal notification (see gcweak_map_on_removal); fn NULL turns it off. */
+void gcw_table_set_notifier(struct gcw_table *t, void (*fn)(void *value, void *arg),
+                            void *arg);
+
 /* Statistics; bytes covers the table's storage, not its container. */
 void gcw_table_stats(struct gcw_table *t, gcweak_stats *out);
 
@@ -173,5 +186,10 @@ void gcw_table_stats(struct gcw_table *t, gcweak_stats *out);
  * and gcw_ephemeron_entry() for each live entry. */
 size_t gcw_table_capacity(const struct gcw_table *t);
 void gcw_table_visit_entries(struct gcw_table *t);
+
+/* For the pass, after its fixpoint: in a table with a removal callback, mark
+ * entries whose keys stayed unmarked DEAD, and keep their values (and those
+ * of earlier such entries not yet delivered) alive for the callback. */
+void gcw_table_retire_dead(struct gcw_table *t);
 
 #endif /* GCWEAK_INTERNAL_H */

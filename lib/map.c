@@ -102,3 +102,11 @@ int gcweak_map_stats(gcweak_map *m, gcweak_stats *out)
     out->bytes += GC_size(m);
     return GCWEAK_OK;
 }
+
+int gcweak_map_on_removal(gcweak_map *m, gcweak_removal_fn fn, void *arg)
+{
+    if (m == NULL)
+        return GCWEAK_EINVAL;
+    gcw_table_set_notifier(&m->table, fn, arg);
+    return GCWEAK_OK;
+}

@@ -189,16 +189,36 @@ static size_t capacity_for(size_t n)
     return cap;
 }
 
+/* Copies a DEAD slot still holding a value awaiting the removal callback
+ * into `to`, as such; no key, so any EMPTY slot will do. */
+static void slots_carry_removed(struct gcw_slots *from, size_t i, struct gcw_slots *to,
+                                enum gcw_values values)
+{
+    void *v = from->vals != NULL
+                  ? atomic_load_explicit(&from->vals[i], memory_order_relaxed) : NULL;
+    if (v == NULL)
+        return;
+    size_t j = i & to->mask;
+    while (slot_key(to, j) != GCW_SLOT_EMPTY)
+        j = (j + 1) & to->mask;
+    slot_set_value(to, j, v, values);
+    atomic_store_explicit(&to->keys[j], GCW_SLOT_DEAD, memory_order_relaxed);
+    to->used++;
+}
+
 /* Copies the live entries of `from` into the unpublished generation `to`,
  * carrying each registration along, and returns how many arrived alive. */
 static size_t slots_migrate(struct gcw_slots *from, struct gcw_slots *to,
-                            enum gcw_values values)
+                            enum gcw_values values, bool keep_removed)
 {
     size_t moved = 0;
     for (size_t i = 0; i < slots_capacity(from); i++) {
         gcw_word k = slot_key(from, i);
-        if (!gcw_word_is_key(k))
+        if (!gcw_word_is_key(k)) {
+            if (keep_removed && k == GCW_SLOT_DEAD)
+                slots_carry_removed(from, i, to, values);
             continue;
+        }
         size_t j = slot_home(to, k);
         while (slot_key(to, j) != GCW_SLOT_EMPTY)
             j = (j + 1) & to->mask;
@@ -211,42 +231,72 @@ static size_t slots_migrate(struct gcw_slots *from, struct gcw_slots *to,
             moved++;
         } else {
             /* The key died after we read it: its registration went with it,
-             * so the copy would never be cleared. */
+             * so the copy would never be cleared. Its value stays for the
+             * removal callback, if there is one. */
             atomic_store_explicit(&to->keys[j], GCW_SLOT_DEAD, memory_order_relaxed);
-            if (values != GCW_NO_VALUES)
+            if (values != GCW_NO_VALUES && !keep_removed)
                 slot_set_value(to, j, NULL, values);
         }
     }
     return moved;
 }
 
-/* Replaces the table's generation by one of `capacity` slots. Called and
- * returns with the mutex held, but drops it to allocate. GCWEAK_OK also when
- * another writer replaced the generation meanwhile: the caller re-probes. */
+/* Slots a migration of sl would fill: its live keys, and the removed
+ * entries still awaiting the removal callback. Mutex held; the collector can
+ * only lower the count until the mutex is released. */
+static size_t slots_to_carry(const struct gcw_slots *sl, bool keep_removed)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < slots_capacity(sl); i++) {
+        gcw_word k = slot_key(sl, i);
+        n += gcw_word_is_key(k) ||
+             (keep_removed && k == GCW_SLOT_DEAD &&
+              atomic_load_explicit(&sl->vals[i], memory_order_relaxed) != NULL);
+    }
+    return n;
+}
+
+/* Replaces the table's generation by one of at least `capacity` slots.
+ * Called and returns with the mutex held, but drops it to allocate: other
+ * writers may fill the old generation meanwhile, so what must move is
+ * counted again once the mutex is back, and a larger generation allocated if
+ * it no longer fits. GCWEAK_OK also when another writer replaced the
+ * generation meanwhile: the caller re-probes. */
 static int table_resize(struct gcw_table *t, size_t capacity)
 {
-    struct gcw_slots *old = atomic_load_explicit(&t->slots, memory_order_relaxed);
-    gcw_mutex_unlock(&t->lock);
-    struct gcw_slots *fresh = slots_new(capacity, t->values);
-    gcw_mutex_lock(&t->lock);
-    if (fresh == NULL)
-        return GCWEAK_ENOMEM;
-    if (atomic_load_explicit(&t->slots, memory_order_relaxed) != old)
-        return GCWEAK_OK; /* fresh holds no registration: just drop it */
+    for (;;) {
+        struct gcw_slots *old = atomic_load_explicit(&t->slots, memory_order_relaxed);
+        gcw_mutex_unlock(&t->lock);
+        struct gcw_slots *fresh = slots_new(capacity, t->values);
+        gcw_mutex_lock(&t->lock);
+        if (fresh == NULL)
+            return GCWEAK_ENOMEM;
+        if (atomic_load_explicit(&t->slots, memory_order_relaxed) != old)
+            return GCWEAK_OK; /* fresh holds no registration: just drop it */
+        bool keep_removed = t->notify != NULL;
+        size_t carry = old != NULL ? slots_to_carry(old, keep_removed) : 0;
+        if ((carry + 1) * 4 > capacity * 3) {
+            capacity = capacity_for(carry + 1);
+            continue;
+        }
 
-    gcw_seq_write_begin(&t->seq);
-    if (old != NULL)
-        t->live = slots_migrate(old, fresh, t->values);
-    atomic_store_explicit(&t->slots, fresh, memory_order_release);
-    gcw_note_store(&t->slots, fresh);
-    gcw_seq_write_end(&t->seq);
+        gcw_seq_write_begin(&t->seq);
+        if (old != NULL)
+            t->live = slots_migrate(old, fresh, t->values, keep_removed);
+        if (keep_removed && fresh->used > t->live) /* carried some: deliver them */
+            atomic_store_explicit(&t->removals_pending, true, memory_order_relaxed);
+        atomic_store_explicit(&t->slots, fresh, memory_order_release);
+        gcw_note_store(&t->slots, fresh);
+        gcw_seq_write_end(&t->seq);
 
-    /* Readers can no longer reach the old generation's values; unless a stale
-     * pointer to it survives somewhere, which must not keep them alive. */
-    if (old != NULL && t->values != GCW_NO_VALUES)
-        for (size_t i = 0; i < slots_capacity(old); i++)
-            atomic_store_explicit(&old->vals[i], NULL, memory_order_relaxed);
-    return GCWEAK_OK;
+        /* Readers can no longer reach the old generation's values; unless a
+         * stale pointer to it survives somewhere, which must not keep them
+         * alive. */
+        if (old != NULL && t->values != GCW_NO_VALUES)
+            for (size_t i = 0; i < slots_capacity(old); i++)
+                atomic_store_explicit(&old->vals[i], NULL, memory_order_relaxed);
+        return GCWEAK_OK;
+    }
 }
 
 /* Drops the values of slots the collector cleared and recounts. Mutex held. */
@@ -260,16 +310,23 @@ static void table_purge(struct gcw_table *t)
      * whose keys live. Never hand those out: drop them all. */
     bool values_lost = t->values == GCW_EPHEMERON_VALUES &&
                        now.collections - purged_gc_no != now.passes - t->purged_passes;
+    bool keep_removed = t->notify != NULL && !values_lost;
+    bool pending = false;
     size_t live = 0;
     if (sl != NULL) {
         for (size_t i = 0; i < slots_capacity(sl); i++) {
             gcw_word k = slot_key(sl, i);
             if (gcw_word_is_key(k))
                 live++;
-            if (sl->vals != NULL && (k == GCW_SLOT_DEAD || values_lost))
+            if (sl->vals == NULL || (k != GCW_SLOT_DEAD && !values_lost))
+                continue;
+            if (keep_removed && k == GCW_SLOT_DEAD)
+                pending |= atomic_load_explicit(&sl->vals[i], memory_order_relaxed) != NULL;
+            else
                 atomic_store_explicit(&sl->vals[i], NULL, memory_order_relaxed);
         }
     }
+    atomic_store_explicit(&t->removals_pending, pending, memory_order_relaxed);
     if (values_lost && sl != NULL)
         GC_get_warn_proc()("GC Warning: gcweak: collections ran without the ephemeron "
                            "pass (collection-event callback replaced?); values of %lu "
@@ -285,6 +342,55 @@ static bool table_needs_purge(struct gcw_table *t)
     return GC_get_gc_no() != atomic_load_explicit(&t->purged_gc_no, memory_order_relaxed);
 }
 
+/* Hands the values of entries whose keys were reclaimed to the removal
+ * callback, each exactly once: taken out of its slot under the mutex, then
+ * passed on with no lock held (the callback may use this table). Call with
+ * the mutex NOT held, at the end of an operation. */
+static __attribute__((noinline)) void table_deliver_removals(struct gcw_table *t)
+{
+    enum { BATCH = 64 };
+    struct gcw_slots *scanned = NULL;
+    size_t from = 0;
+    while (atomic_load_explicit(&t->removals_pending, memory_order_relaxed)) {
+        void *batch[BATCH];
+        size_t n = 0;
+        gcw_mutex_lock(&t->lock);
+        void (*fn)(void *, void *) = t->notify;
+        void *arg = t->notify_arg;
+        struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+        if (sl != scanned) { /* a new generation: start over */
+            scanned = sl;
+            from = 0;
+        }
+        if (fn != NULL && sl != NULL && sl->vals != NULL) {
+            for (; from < slots_capacity(sl) && n < BATCH; from++) {
+                void *v = atomic_load_explicit(&sl->vals[from], memory_order_relaxed);
+                if (v == NULL || slot_key(sl, from) != GCW_SLOT_DEAD)
+                    continue;
+                batch[n++] = v;
+                atomic_store_explicit(&sl->vals[from], NULL, memory_order_relaxed);
+                /* A slot the pass retired may still be registered on its
+                 * key, which the program can now reach through the value. */
+                gcw_link_unregister(&sl->keys[from]);
+            }
+        }
+        bool more = fn != NULL && sl != NULL && from < slots_capacity(sl);
+        atomic_store_explicit(&t->removals_pending, more, memory_order_relaxed);
+        gcw_mutex_unlock(&t->lock);
+        for (size_t i = 0; i < n; i++)
+            fn(batch[i], arg);
+        /* The batch held the values alive until each was delivered. */
+        GC_reachable_here(batch);
+    }
+}
+
+/* Every public operation ends here: delivers removals a purge found. */
+static inline void table_finish_op(struct gcw_table *t)
+{
+    if (atomic_load_explicit(&t->removals_pending, memory_order_relaxed))
+        table_deliver_removals(t);
+}
+
 int gcw_table_init(struct gcw_table *t, enum gcw_values values, size_t capacity_hint)
 {
     static const gcw_mutex unlocked = GCW_MUTEX_INIT;
@@ -292,6 +398,9 @@ int gcw_table_init(struct gcw_table *t, enum gcw_values values, size_t capacity_
     atomic_init(&t->seq, 0u);
     t->live = 0;
     t->collections_seen = 0;
+    t->notify = NULL;
+    t->notify_arg = NULL;
+    atomic_init(&t->removals_pending, false);
     t->values = values;
     t->lock = unlocked;
     if (values == GCW_EPHEMERON_VALUES && gcw_ephemeron_register(t) != GCWEAK_OK)
@@ -370,7 +479,11 @@ static bool table_needs_resize(const struct gcw_table *t, const struct gcw_slots
     if (sl == NULL)
         return true;
     bool fills_empty = slot_key(sl, at) == GCW_SLOT_EMPTY;
-    return (fills_empty && slots_too_full(sl)) || slots_too_sparse(sl, t->live);
+    /* Removed entries awaiting the callback would move with a shrink and
+     * keep the new generation as large: shrink once they are delivered. */
+    bool removals_wait = atomic_load_explicit(&t->removals_pending, memory_order_relaxed);
+    return (fills_empty && slots_too_full(sl)) ||
+           (slots_too_sparse(sl, t->live) && !removals_wait);
 }
 
 /* Stores value for key. When key is present: replaces its value if
@@ -411,6 +524,7 @@ static int table_insert(struct gcw_table *t, const void *key, void *value, bool 
      * table's value is invisible to the marker until its key word is. */
     GC_reachable_here(key);
     GC_reachable_here(value);
+    table_finish_op(t);
     return rc;
 }
 
@@ -446,6 +560,7 @@ static __attribute__((noinline)) void table_purge_for_reader(struct gcw_table *t
     if (table_needs_purge(t))
         table_purge(t);
     gcw_mutex_unlock(&t->lock);
+    table_finish_op(t);
 }
 
 static __attribute__((noinline)) bool table_get_contended(struct gcw_table *t, gcw_word w,
@@ -513,6 +628,7 @@ bool gcw_table_remove(struct gcw_table *t, const void *key)
         t->live--;
     }
     gcw_mutex_unlock(&t->lock);
+    table_finish_op(t);
     return found;
 }
 
@@ -523,6 +639,7 @@ size_t gcw_table_count(struct gcw_table *t)
         table_purge(t);
     size_t n = t->live;
     gcw_mutex_unlock(&t->lock);
+    table_finish_op(t);
     return n;
 }
 
@@ -534,6 +651,7 @@ void gcw_table_clear(struct gcw_table *t)
     atomic_store_explicit(&t->slots, NULL, memory_order_release);
     gcw_seq_write_end(&t->seq);
     t->live = 0;
+    atomic_store_explicit(&t->removals_pending, false, memory_order_relaxed);
     /* The old generation is private now, but release its registrations at
      * once rather than when the collector reclaims it, so that nothing of
      * the cleared entries costs collection time. */
@@ -605,6 +723,7 @@ int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
         if (sn.out == NULL)
             return GCWEAK_ENOMEM;
     }
+    table_finish_op(t);
     for (size_t i = 0; i < sn.n; i++) {
         void **entry = &sn.out[i * sn.stride];
         int r = visit(entry[0], sn.stride == 2 ? entry[1] : NULL, arg);
@@ -632,4 +751,45 @@ void gcw_table_stats(struct gcw_table *t, gcweak_stats *out)
             out->bytes += GC_size((void *)sl->vals);
     }
     gcw_mutex_unlock(&t->lock);
+    table_finish_op(t);
+}
+
+void gcw_table_set_notifier(struct gcw_table *t, void (*fn)(void *value, void *arg), void *arg)
+{
+    /* An ephemeron table's DEAD slots hold values the collector reclaimed,
+     * unless the pass retired them for a callback. Purging before the switch
+     * drops the former; no collection may slip in between. */
+    GC_disable();
+    gcw_mutex_lock(&t->lock);
+    table_purge(t);
+    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    if (fn == NULL && sl != NULL && sl->vals != NULL) {
+        for (size_t i = 0; i < slots_capacity(sl); i++)
+            if (slot_key(sl, i) == GCW_SLOT_DEAD)
+                atomic_store_explicit(&sl->vals[i], NULL, memory_order_relaxed);
+        atomic_store_explicit(&t->removals_pending, false, memory_order_relaxed);
+    }
+    t->notify = fn;
+    t->notify_arg = arg;
+    gcw_mutex_unlock(&t->lock);
+    GC_enable();
+    table_finish_op(t);
+}
+
+void gcw_table_retire_dead(struct gcw_table *t)
+{
+    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    if (t->notify == NULL || sl == NULL || sl->vals == NULL)
+        return;
+    for (size_t i = 0; i < slots_capacity(sl); i++) {
+        gcw_word k = slot_key(sl, i);
+        void *v = atomic_load_explicit(&sl->vals[i], memory_order_relaxed);
+        if (gcw_word_is_key(k)) {
+            if (gcw_ephemeron_key_marked((const void *)GC_REVEAL_POINTER(k)))
+                continue;
+            atomic_store_explicit(&sl->keys[i], GCW_SLOT_DEAD, memory_order_relaxed);
+        }
+        if (k != GCW_SLOT_EMPTY)
+            gcw_ephemeron_keep(v);
+    }
 }

@@ -25,6 +25,7 @@ stage=$work/stage
 
 # ------------------------------------------------------ installed files
 [ -f "$stage/include/gcweak.h" ] || fail "header not installed"
+[ -f "$stage/share/man/man3/gcweak.3" ] || fail "man page gcweak.3 not installed"
 pc=$(find "$stage" -name gcweak.pc -path '*/pkgconfig/*')
 [ -n "$pc" ] || fail "gcweak.pc not installed"
 libdir=$(dirname "$(dirname "$pc")")
