@@ -278,7 +278,8 @@ GCWEAK_API int gcweak_map_get_or_create(gcweak_map *m, const void *key,
  * fn(value, arg) is called once for every entry that disappears because the
  * collector reclaimed its key, so the program can release what the collector
  * does not own (a file descriptor, a malloc'd buffer) that the value names.
- * It is not called for entries removed by delete, clear or replaced by set.
+ * It is not called for entries removed by delete, clear or replaced by set,
+ * nor for entries whose value is NULL.
  *
  * When: during the first operation on the map after the collection that
  * reclaimed the key (any gcweak_map_* call on it, reads included), in the
