@@ -4,7 +4,9 @@
  *
  * STORAGE. A table points to one generation of storage (struct gcw_slots): a
  * pointer-free array of key words, whose slots are the disappearing links,
- * and a scanned array of values beside it (sets have none). A generation is
+ * and an array of values beside it: scanned for weak-key maps, pointer-free
+ * for ephemeron maps (ephemeron.c traces it) and integer values, none for
+ * sets. A generation is
  * replaced whole when it must grow, shrink or drop its dead slots; it is never
  * freed explicitly, since it may still hold registered slots: the collector
  * reclaims it, dropping what registrations remain.
@@ -15,10 +17,15 @@
  *   live   the disguised key; registered on the key object's base. Its
  *          value is in the same index of the value array.
  *   DEAD   0. Written by the collector when the key's object died (the
- *          registration is dropped with it) or by a delete (which then
- *          unregisters it), so never registered. A dead slot does NOT end a
- *          probe, so a collection can clear any slot at any moment without
- *          hiding another entry. It may be reused by an insert.
+ *          registration is dropped with it), by a delete (which then
+ *          unregisters it), or by the ephemeron pass retiring a dead entry
+ *          for the removal callback (the registration stays until the value
+ *          is delivered, since the value may have kept the key alive). A
+ *          dead slot does NOT end a probe, so a collection can clear any
+ *          slot at any moment without hiding another entry. Its value is
+ *          NULL, except while it awaits the removal callback. It may be
+ *          reused by an insert (registering a still-registered slot
+ *          retargets it).
  *
  * WHAT THE COLLECTOR MAY OBSERVE. A collection can stop any thread at any
  * instruction, and after the world restarts it clears links while threads
@@ -44,9 +51,12 @@
  *
  * PURGING. The collector zeroes dead keys but cannot release their values or
  * fix our count. The first operation after a collection (the collection
- * count moved) purges: it drops the values of DEAD slots and recounts the
- * live ones. The count it compares is read under the allocation lock, so it
- * only counts collections that have finished clearing links.
+ * count moved) purges: it drops the values of DEAD slots (or flags them for
+ * the removal callback, which that operation then calls once it has let go
+ * of the mutex) and recounts the live ones. The count it compares is read
+ * under the allocation lock, so it only counts collections that have
+ * finished clearing links; the pass count read with it tells whether every
+ * one of them ran the ephemeron pass.
  */
 #include "internal.h"
 
@@ -194,8 +204,7 @@ static size_t capacity_for(size_t n)
 static void slots_carry_removed(struct gcw_slots *from, size_t i, struct gcw_slots *to,
                                 enum gcw_values values)
 {
-    void *v = from->vals != NULL
-                  ? atomic_load_explicit(&from->vals[i], memory_order_relaxed) : NULL;
+    void *v = atomic_load_explicit(&from->vals[i], memory_order_relaxed);
     if (v == NULL)
         return;
     size_t j = i & to->mask;
@@ -486,14 +495,12 @@ static bool table_needs_resize(const struct gcw_table *t, const struct gcw_slots
            (slots_too_sparse(sl, t->live) && !removals_wait);
 }
 
-/* Stores value for key. When key is present: replaces its value if
- * `replace`, else leaves it and reports it in *existing (when not NULL). */
-static int table_insert(struct gcw_table *t, const void *key, void *value, bool replace,
-                        void **existing)
+/* Stores value for key, whose object is obj (validated by the caller). When
+ * key is present: replaces its value if `replace`, else leaves it and reports
+ * it in *existing (when not NULL). */
+static int table_insert(struct gcw_table *t, void *obj, const void *key, void *value,
+                        bool replace, void **existing)
 {
-    void *obj = gcw_key_object(key);
-    if (obj == NULL)
-        return GCWEAK_EINVAL;
     gcw_word w = gcw_key_word(key);
     int rc = GCWEAK_OK;
 
@@ -530,7 +537,10 @@ static int table_insert(struct gcw_table *t, const void *key, void *value, bool 
 
 int gcw_table_put(struct gcw_table *t, const void *key, void *value)
 {
-    return table_insert(t, key, value, true, NULL);
+    void *obj = gcw_key_object(key);
+    if (obj == NULL)
+        return GCWEAK_EINVAL;
+    return table_insert(t, obj, key, value, true, NULL);
 }
 
 int gcw_table_get_or_create(struct gcw_table *t, const void *key,
@@ -542,11 +552,12 @@ int gcw_table_get_or_create(struct gcw_table *t, const void *key,
         *value_out = v;
         return GCWEAK_OK;
     }
-    if (gcw_key_object(key) == NULL)
+    void *obj = gcw_key_object(key);
+    if (obj == NULL)
         return GCWEAK_EINVAL;
     /* No lock held: create may allocate, collect and use this table. */
     void *created = create(key, arg);
-    int rc = table_insert(t, key, created, false, &v);
+    int rc = table_insert(t, obj, key, created, false, &v);
     if (rc == GCWEAK_OK)
         *value_out = v;
     return rc;
@@ -563,26 +574,27 @@ static __attribute__((noinline)) void table_purge_for_reader(struct gcw_table *t
     table_finish_op(t);
 }
 
-static __attribute__((noinline)) bool table_get_contended(struct gcw_table *t, gcw_word w,
-                                                          void **value_out)
+/* One optimistic read: true when it was valid, with *found and *v set. */
+static inline bool table_read_once(struct gcw_table *t, gcw_word w, bool *found, void **v)
 {
-    void *v = NULL;
+    unsigned s = gcw_seq_read_begin(&t->seq);
+    *found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_acquire), w, v);
+    return gcw_seq_read_valid(&t->seq, s);
+}
+
+static __attribute__((noinline)) bool table_get_contended(struct gcw_table *t, gcw_word w,
+                                                          void **v)
+{
+    bool found = false;
     for (int attempt = 0; attempt < OPTIMISTIC_READS; attempt++) {
         gcw_cpu_relax();
-        unsigned s = gcw_seq_read_begin(&t->seq);
-        bool found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_acquire), w, &v);
-        if (gcw_seq_read_valid(&t->seq, s)) {
-            if (found && value_out != NULL)
-                *value_out = v;
+        if (table_read_once(t, w, &found, v))
             return found;
-        }
     }
     /* A writer kept the table busy (a long resize): wait for it. */
     gcw_mutex_lock(&t->lock);
-    bool found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_relaxed), w, &v);
+    found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_relaxed), w, v);
     gcw_mutex_unlock(&t->lock);
-    if (found && value_out != NULL)
-        *value_out = v;
     return found;
 }
 
@@ -594,10 +606,10 @@ bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
     if (table_needs_purge(t))
         table_purge_for_reader(t);
     void *v = NULL;
-    unsigned s = gcw_seq_read_begin(&t->seq);
-    bool found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_acquire), w, &v);
-    if (!gcw_seq_read_valid(&t->seq, s))
-        return table_get_contended(t, w, value_out);
+    bool found = false;
+    if (!table_read_once(t, w, &found, &v))
+        found = table_get_contended(t, w, &v);
+    /* Written only now: a read that failed validation may have set v. */
     if (found && value_out != NULL)
         *value_out = v;
     return found;

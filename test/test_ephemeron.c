@@ -252,6 +252,46 @@ START_TEST(keys_reachable_only_from_another_maps_values)
 }
 END_TEST
 
+/* Another component replaces the collection-event callback without chaining
+ * to ours: collections then run without the pass, and the values they
+ * reclaim must never be handed out. */
+static void rogue_callback(GC_EventType event)
+{
+    (void)event;
+}
+
+START_TEST(replaced_callback_drops_values_instead_of_dangling)
+{
+    atomic_long finalized = 0;
+    gcweak_map *m = gcweak_map_new(); /* installs gcweak's callback */
+    void **keys = key_array(N);
+    for (size_t i = 0; i < N; i++) {
+        keys[i] = new_key(16);
+        gcweak_map_set(m, keys[i], new_node(NULL, i, &finalized));
+    }
+    collect_once();
+    ck_assert_int_eq(atomic_load(&finalized), 0);
+
+    GC_on_collection_event_proc ours = GC_get_on_collection_event();
+    GC_set_on_collection_event(rogue_callback);
+    collect(2);
+    ck_assert_int_gt(atomic_load(&finalized), 0); /* the pass really was off */
+    for (size_t i = 0; i < N; i++) {
+        void *v = (void *)1;
+        ck_assert(gcweak_map_lookup(m, keys[i], &v)); /* the entry stays... */
+        ck_assert_ptr_null(v);                        /* ...its value does not */
+    }
+    ck_assert_uint_eq(gcweak_map_size(m), N);
+
+    GC_set_on_collection_event(ours);
+    gcweak_map_set(m, keys[0], new_node(NULL, 77, NULL));
+    collect(2);
+    struct node *v = gcweak_map_get(m, keys[0]);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_eq(v->tag, 77);
+}
+END_TEST
+
 #ifndef GCWEAK_TEST_NO_THREADS
 /*
  * Stress: threads set, replace, delete and resize maps while another thread
@@ -359,6 +399,7 @@ Suite *ephemeron_suite(void)
     tcase_add_test(tc, long_live_chain_survives_whole_then_dies_whole);
     tcase_add_test(tc, values_that_are_maps);
     tcase_add_test(tc, keys_reachable_only_from_another_maps_values);
+    tcase_add_test(tc, replaced_callback_drops_values_instead_of_dangling);
 #ifndef GCWEAK_TEST_NO_THREADS
     tcase_add_test(tc, values_never_die_before_their_keys_under_stress);
 #endif
