@@ -244,14 +244,20 @@ static void push(void *obj)
     ((void **)stack_mem.base)[stack_top++] = obj;
 }
 
+/* The object containing p, or NULL when p is no pointer into the heap. */
+static void *heap_object(const void *p)
+{
+    if ((GC_word)p < (GC_word)GC_least_plausible_heap_addr ||
+        (GC_word)p >= (GC_word)GC_greatest_plausible_heap_addr)
+        return NULL;
+    return GC_base((void *)(GC_word)p);
+}
+
 /* Marks the object containing p, if any and unmarked, and queues it for
  * scanning. Nothing the collector does not own is touched. */
 static void mark_object(const void *p)
 {
-    if ((GC_word)p < (GC_word)GC_least_plausible_heap_addr ||
-        (GC_word)p >= (GC_word)GC_greatest_plausible_heap_addr)
-        return;
-    void *base = GC_base((void *)(GC_word)p);
+    void *base = heap_object(p);
     if (base == NULL || GC_is_marked(base))
         return;
     GC_set_mark_bit(base);
@@ -371,11 +377,22 @@ void gcw_ephemeron_keep(void *value)
 
 void gcw_ephemeron_entry(const void *key, void *value)
 {
+    /* The value is looked at first because most values settle the entry on
+     * their own: a word that points nowhere into the heap (a count, a small
+     * integer) has nothing to keep alive, and an object already marked has
+     * already been traced (the collector's marking is complete, and what
+     * this pass marks it drains before the next entry). Either way the
+     * key's liveness does not matter, and its mark bit, a cache miss per
+     * entry in a large table, is never read. */
+    void *value_object = heap_object(value);
+    if (value_object == NULL || GC_is_marked(value_object))
+        return;
     void *key_object = GC_base((void *)(GC_word)key);
-    if (key_object == NULL || value == NULL)
+    if (key_object == NULL)
         return;
     if (GC_is_marked(key_object)) {
-        mark_object(value);
+        GC_set_mark_bit(value_object);
+        push(value_object);
         drain();
     } else {
         wait_for(key_object, value);
