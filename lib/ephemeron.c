@@ -244,13 +244,17 @@ static void push(void *obj)
     ((void **)stack_mem.base)[stack_top++] = obj;
 }
 
+/* false for words that cannot point into the heap: no lookup needed. */
+static bool in_heap_range(const void *p)
+{
+    return (GC_word)p >= (GC_word)GC_least_plausible_heap_addr &&
+           (GC_word)p < (GC_word)GC_greatest_plausible_heap_addr;
+}
+
 /* The object containing p, or NULL when p is no pointer into the heap. */
 static void *heap_object(const void *p)
 {
-    if ((GC_word)p < (GC_word)GC_least_plausible_heap_addr ||
-        (GC_word)p >= (GC_word)GC_greatest_plausible_heap_addr)
-        return NULL;
-    return GC_base((void *)(GC_word)p);
+    return in_heap_range(p) ? GC_base((void *)(GC_word)p) : NULL;
 }
 
 /* Marks the object containing p, if any and unmarked, and queues it for
@@ -311,6 +315,60 @@ static void drain(void)
     }
 }
 
+/*
+ * Entries are settled in batches. Per entry the pass looks up two objects'
+ * headers and mark bits in the collector's tables, a cache miss each in a
+ * large heap; one entry at a time, the processor waits for each miss in
+ * turn. The lookups of different entries are independent, so a batch does
+ * them all first, letting the misses overlap, and only then decides each
+ * entry, reading the mark bits again, since deciding one entry can mark
+ * objects that another one depends on.
+ */
+enum { BATCH = 16 };
+
+struct pending {
+    const void *key;
+    void *value;
+    void *value_object;
+    void *key_object;
+};
+
+static struct pending batch[BATCH];
+static size_t batch_len;
+
+static void settle(const struct pending *e)
+{
+    /* A value already marked has already been traced (the collector's
+     * marking is complete, and what this pass marks it drains before the
+     * next entry): the key's liveness does not matter. */
+    if (e->value_object == NULL || GC_is_marked(e->value_object) || e->key_object == NULL)
+        return;
+    if (GC_is_marked(e->key_object)) {
+        GC_set_mark_bit(e->value_object);
+        push(e->value_object);
+        drain();
+    } else {
+        wait_for(e->key_object, e->value);
+    }
+}
+
+static void settle_batch(void)
+{
+    for (size_t i = 0; i < batch_len; i++)
+        batch[i].value_object = GC_base(batch[i].value);
+    for (size_t i = 0; i < batch_len; i++) {
+        void *vo = batch[i].value_object;
+        batch[i].key_object =
+            vo != NULL && !GC_is_marked(vo) ? GC_base((void *)(GC_word)batch[i].key) : NULL;
+    }
+    for (size_t i = 0; i < batch_len; i++)
+        settle(&batch[i]);
+    /* The batch is static data, a root: left behind, its pointers would
+     * keep keys and values alive into the next collection. */
+    memset(batch, 0, batch_len * sizeof batch[0]);
+    batch_len = 0;
+}
+
 /* Upper bound of entries in all registered tables, to size the hash. */
 static size_t registered_slots(void)
 {
@@ -349,6 +407,7 @@ static void run_pass(void)
             gcw_table_visit_entries((struct gcw_table *)GC_REVEAL_POINTER(h));
         }
     }
+    settle_batch();
     drain();
     /* Tables with a removal callback keep what died for the callback; that
      * may mark more, so drain again. */
@@ -377,26 +436,14 @@ void gcw_ephemeron_keep(void *value)
 
 void gcw_ephemeron_entry(const void *key, void *value)
 {
-    /* The value is looked at first because most values settle the entry on
-     * their own: a word that points nowhere into the heap (a count, a small
-     * integer) has nothing to keep alive, and an object already marked has
-     * already been traced (the collector's marking is complete, and what
-     * this pass marks it drains before the next entry). Either way the
-     * key's liveness does not matter, and its mark bit, a cache miss per
-     * entry in a large table, is never read. */
-    void *value_object = heap_object(value);
-    if (value_object == NULL || GC_is_marked(value_object))
+    /* A word that points nowhere into the heap (a count, a small integer)
+     * has nothing to keep alive: no lookup at all. */
+    if (!in_heap_range(value))
         return;
-    void *key_object = GC_base((void *)(GC_word)key);
-    if (key_object == NULL)
-        return;
-    if (GC_is_marked(key_object)) {
-        GC_set_mark_bit(value_object);
-        push(value_object);
-        drain();
-    } else {
-        wait_for(key_object, value);
-    }
+    batch[batch_len].key = key;
+    batch[batch_len].value = value;
+    if (++batch_len == BATCH)
+        settle_batch();
 }
 
 static void on_collection_event(GC_EventType event)
