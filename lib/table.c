@@ -495,14 +495,20 @@ static bool table_needs_resize(const struct gcw_table *t, const struct gcw_slots
            (slots_too_sparse(sl, t->live) && !removals_wait);
 }
 
-/* Stores value for key, whose object is obj (validated by the caller). When
- * key is present: replaces its value if `replace`, else leaves it and reports
- * it in *existing (when not NULL). */
+/* Stores value for key. When key is present: replaces its value if
+ * `replace`, else leaves it and reports it in *existing (when not NULL).
+ * obj is the key's object if the caller knows it, else NULL: it is then
+ * looked up only if the key is absent, since a key found in the table was
+ * validated when it went in, and the lookup of its object is a cache miss
+ * that an update (the counter, the cache refresh) need not pay.
+ * GCWEAK_EINVAL for a key that is absent and not in the collector's heap. */
 static int table_insert(struct gcw_table *t, void *obj, const void *key, void *value,
                         bool replace, void **existing)
 {
     gcw_word w = gcw_key_word(key);
     int rc = GCWEAK_OK;
+    if (!gcw_word_is_key(w))
+        return GCWEAK_EINVAL;
 
     gcw_mutex_lock(&t->lock);
     if (table_needs_purge(t))
@@ -512,6 +518,10 @@ static int table_insert(struct gcw_table *t, void *obj, const void *key, void *v
         size_t at = 0;
         if (sl != NULL && slots_find(sl, w, &at)) {
             table_update_present(t, sl, at, value, replace, existing);
+            break;
+        }
+        if (obj == NULL && (obj = gcw_key_object(key)) == NULL) {
+            rc = GCWEAK_EINVAL;
             break;
         }
         if (table_needs_resize(t, sl, at)) {
@@ -537,10 +547,7 @@ static int table_insert(struct gcw_table *t, void *obj, const void *key, void *v
 
 int gcw_table_put(struct gcw_table *t, const void *key, void *value)
 {
-    void *obj = gcw_key_object(key);
-    if (obj == NULL)
-        return GCWEAK_EINVAL;
-    return table_insert(t, obj, key, value, true, NULL);
+    return table_insert(t, NULL, key, value, true, NULL);
 }
 
 int gcw_table_get_or_create(struct gcw_table *t, const void *key,
