@@ -9,9 +9,12 @@
  *
  * Line protocol (fields separated by one space, text fields without spaces
  * except the last field of "info", "skip" and "warn"):
- *   result SYSTEM WORKLOAD N METRIC MEDIAN MIN MAX REPS
  *   sample SYSTEM WORKLOAD N METRIC VALUE    (one repetition; the parent
- *                                             takes the median of all)
+ *                                             takes the median of all, over
+ *                                             every round)
+ *   result SYSTEM WORKLOAD N METRIC MEDIAN MIN MAX REPS
+ *                                            (a figure already folded: the
+ *                                             V8 peer's)
  *   info SYSTEM free text                    (versions, remarks)
  *   skip SYSTEM free text                    (a peer that could not run)
  *   warn SYSTEM free text                    (a wrong answer or a crash)
@@ -51,6 +54,7 @@ typedef struct bench_config {
   int threads[BENCH_MAX_THREADS];
   int n_threads;
   int reps;
+  int rounds;              /* the repetitions are spread over this many rounds */
   size_t min_ops;          /* operations timed per repetition, at least */
   bool quick;
   bool fork_systems;       /* one child process per system */
@@ -142,7 +146,9 @@ void results_fold_samples(bench_results *r);
 void results_free(bench_results *r);
 
 /* Child side of the protocol: writes one line to the report stream. */
-void emit_result(const char *system, const char *workload, size_t n,
+/* The repetitions of one figure, as "sample" lines: the parent takes the
+ * median over every child that measured the figure (see --rounds). */
+void emit_samples(const char *system, const char *workload, size_t n,
                  const char *metric, const double *samples, int count);
 void emit_sample(const char *system, const char *workload, size_t n,
                  const char *metric, double value);

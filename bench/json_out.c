@@ -51,8 +51,8 @@ static void write_config(FILE *out, const bench_config *cfg)
   fprintf(out, "], \"threads\": [");
   for (int i = 0; i < cfg->n_threads; i++)
     fprintf(out, "%s%d", i ? ", " : "", cfg->threads[i]);
-  fprintf(out, "], \"reps\": %d, \"min_ops\": %zu, \"quick\": %s},\n",
-          cfg->reps, cfg->min_ops, cfg->quick ? "true" : "false");
+  fprintf(out, "], \"reps\": %d, \"rounds\": %d, \"min_ops\": %zu, \"quick\": %s},\n",
+          cfg->reps, cfg->rounds, cfg->min_ops, cfg->quick ? "true" : "false");
 }
 
 static void write_result(FILE *out, const bench_results *r,

@@ -1,8 +1,9 @@
 /*
  * gcweak-bench: gcweak side by side with what a bdwgc user would pick
- * instead. Parses the command line, runs each system in a child process of
- * its own (fresh collector heap, same keys and allocator), gathers the
- * figures from the children and from the V8 peer, and writes the report.
+ * instead. Parses the command line, runs each system in child processes of
+ * its own (fresh collector heap, same keys and allocator), in rounds that
+ * take the systems in turn, gathers the figures from the children and from
+ * the V8 peer, and writes the report.
  */
 #include "bench.h"
 
@@ -42,6 +43,10 @@ static void usage(FILE *out)
 "                     (default 1,2)\n"
 "  --reps N           repetitions per figure; the median is reported\n"
 "                     (default 5)\n"
+"  --rounds N         spread the repetitions over N rounds, each running\n"
+"                     every system once in turn (default: one round per\n"
+"                     repetition), so that a machine whose speed drifts\n"
+"                     slows all systems alike and the ratios hold\n"
 "  --min-ops N        operations timed per repetition, at least\n"
 "                     (default 262144)\n"
 "  --quick            smoke run: N = 1e3,1e4 and 4096 operations per\n"
@@ -134,6 +139,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
   cfg->threads[1] = 2;
   cfg->n_threads = 2;
   cfg->reps = 5;
+  cfg->rounds = 0; /* one per repetition, once reps is known */
   cfg->min_ops = 262144;
   cfg->fork_systems = true;
   for (size_t i = 0; i < sizeof default_systems / sizeof *default_systems; i++)
@@ -202,6 +208,10 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
       cfg->reps = atoi(argv[++i]);
       if (cfg->reps < 1 || cfg->reps > 1000)
         return usage_error("bad repetition count: %s", argv[i]);
+    } else if (strcmp(opt, "--rounds") == 0) {
+      cfg->rounds = atoi(argv[++i]);
+      if (cfg->rounds < 1 || cfg->rounds > 1000)
+        return usage_error("bad round count: %s", argv[i]);
     } else if (strcmp(opt, "--min-ops") == 0) {
       if (!parse_count(argv[++i], &cfg->min_ops))
         return usage_error("bad operation count: %s", argv[i]);
@@ -229,6 +239,8 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
   }
   if (big)
     cfg->sizes[cfg->n_sizes++] = 10000000;
+  if (cfg->rounds == 0 || cfg->rounds > cfg->reps)
+    cfg->rounds = cfg->reps;
   qsort(cfg->sizes, (size_t)cfg->n_sizes, sizeof *cfg->sizes, compare_sizes);
   return 0;
 }
@@ -346,26 +358,31 @@ static bool collect_child(const bench_system *sys, child c, bench_results *r)
   return false;
 }
 
-/*
- * Every job of one system: the timed workloads in one child, then each
- * memory repetition in a fresh child. Memory figures do not depend on
- * timing, so those children run as many at a time as there are cores.
- */
-static void run_system_jobs(const bench_config *cfg, const bench_system *sys,
+/* The timed workloads of one system, `reps` repetitions of each, in a
+ * child of their own (or in this process with --no-fork). */
+static void run_timed_job(const bench_config *cfg, const bench_system *sys, int reps,
+                          bench_results *r)
+{
+  bench_config round_cfg = *cfg;
+  round_cfg.reps = reps;
+  job j = { false, 0 };
+  child c;
+  if (!cfg->fork_systems) {
+    emit_set_sink(r);
+    run_job(&round_cfg, sys, j);
+  } else if (spawn_child(&round_cfg, sys, j, &c)) {
+    (void)collect_child(sys, c, r);
+  }
+}
+
+/* Memory repetitions of one system, each in a fresh child. Memory figures do
+ * not depend on timing, so those children run as many at a time as there
+ * are cores. */
+static void run_memory_jobs(const bench_config *cfg, const bench_system *sys,
                             bench_results *r)
 {
   if (!cfg->fork_systems)
     emit_set_sink(r);
-  if (needs_main_run(cfg)) {
-    job j = { false, 0 };
-    child c;
-    if (!cfg->fork_systems)
-      run_job(cfg, sys, j);
-    else if (!spawn_child(cfg, sys, j, &c) || !collect_child(sys, c, r))
-      return;
-  }
-  if (!cfg->workloads[WL_MEMORY])
-    return;
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   int width = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
   for (int s = 0; s < cfg->n_sizes; s++) {
@@ -392,7 +409,32 @@ static void run_system_jobs(const bench_config *cfg, const bench_system *sys,
     if (!ok)
       break;
   }
-  results_fold_samples(r);
+}
+
+/*
+ * The timed workloads run in rounds: each round runs every built-in system
+ * once, with its share of the repetitions, in turn (reversed every other
+ * round). This machine's speed may drift by a factor of two within minutes
+ * (a shared virtual machine); run one system after the other and a ratio
+ * compares two different machines. Every child reports each repetition as a
+ * sample, and the medians are taken over all rounds.
+ */
+static void run_builtin_systems(const bench_config *cfg, const bench_system **systems,
+                                int count, bench_results *r)
+{
+  if (needs_main_run(cfg))
+    for (int round = 0; round < cfg->rounds; round++) {
+      int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds);
+      for (int k = 0; k < count; k++) {
+        const bench_system *sys = systems[round % 2 == 0 ? k : count - 1 - k];
+        fprintf(stderr, "gcweak-bench: round %d of %d: %s\n", round + 1, cfg->rounds,
+                sys->name);
+        run_timed_job(cfg, sys, reps, r);
+      }
+    }
+  if (cfg->workloads[WL_MEMORY])
+    for (int k = 0; k < count; k++)
+      run_memory_jobs(cfg, systems[k], r);
 }
 
 static bool any_warnings(const bench_results *r)
@@ -434,10 +476,13 @@ int main(int argc, char **argv)
     return rc;
 
   bench_results results = { 0 };
+  const bench_system *builtin[BENCH_MAX_SYSTEMS];
+  int n_builtin = 0;
+  bool want_v8 = false;
   for (int i = 0; i < cfg.n_systems; i++) {
     const char *name = cfg.systems[i];
     if (strcmp(name, "v8") == 0) {
-      peer_v8_run(&cfg, &results);
+      want_v8 = true;
       continue;
     }
     const bench_system *sys = bench_system_find(name);
@@ -449,8 +494,14 @@ int main(int argc, char **argv)
       results_add_note(&results, why);
       continue;
     }
-    run_system_jobs(&cfg, sys, &results);
+    builtin[n_builtin++] = sys;
   }
+  run_builtin_systems(&cfg, builtin, n_builtin, &results);
+  /* node runs its own repetitions; its figures are compared with the
+   * strong table's medians over all rounds. */
+  if (want_v8)
+    peer_v8_run(&cfg, &results);
+  results_fold_samples(&results);
 
   report_print_summary(&cfg, &results);
   if (write_outputs(&cfg, &results) != 0)

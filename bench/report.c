@@ -115,13 +115,15 @@ static void print_size_table(FILE *out, const bench_results *r, size_t n)
 static void print_tables(FILE *out, const bench_config *cfg,
                          const bench_results *r)
 {
-  fprintf(out, "\n## Results\n\nMedians of %d repetitions. insert ... churn: "
+  fprintf(out, "\n## Results\n\nMedians of %d repetitions, taken in %d rounds that "
+          "each run every system in turn. insert ... churn: "
           "ns per operation, with the ratio to the strong table of the same run "
           "in parentheses. bytes/entry: reachable heap bytes per live entry, "
           "collector link records included. GC ns/entry: extra time of one full "
           "collection per live entry. released: share of dead entries' values "
           "finalized (worst repetition), and the full collections it took. "
-          "2-thread scaling: get throughput with 2 threads over 1.\n", cfg->reps);
+          "2-thread scaling: get throughput with 2 threads over 1.\n", cfg->reps,
+          cfg->rounds);
   for (int i = 0; i < cfg->n_sizes; i++)
     print_size_table(out, r, cfg->sizes[i]);
 }
@@ -320,8 +322,8 @@ static void print_header(FILE *out, const bench_config *cfg)
   fprintf(out, "- date: %s\n- sizes:", date);
   for (int i = 0; i < cfg->n_sizes; i++)
     fprintf(out, " %zu", cfg->sizes[i]);
-  fprintf(out, "; repetitions: %d; at least %zu operations timed per "
-          "repetition%s\n", cfg->reps, cfg->min_ops,
+  fprintf(out, "; repetitions: %d in %d rounds; at least %zu operations timed per "
+          "repetition%s\n", cfg->reps, cfg->rounds, cfg->min_ops,
           cfg->quick ? "; **quick smoke run: figures are not meaningful**" : "");
 #ifndef BENCH_BUILD_TYPE
 #define BENCH_BUILD_TYPE "unknown"

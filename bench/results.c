@@ -34,6 +34,11 @@ void results_add(bench_results *r, const bench_result *item)
 
 void results_add_note(bench_results *r, const char *line)
 {
+  /* Every round's child says the same things (versions, remarks): once is
+   * enough. */
+  for (size_t i = 0; i < r->n_notes; i++)
+    if (strcmp(r->notes[i], line) == 0)
+      return;
   r->notes = grow(r->notes, &r->notes_cap, r->n_notes + 1, sizeof *r->notes);
   r->notes[r->n_notes] = strdup(line);
   if (r->notes[r->n_notes] == NULL)
@@ -177,20 +182,11 @@ static void emit_line(const char *line)
   }
 }
 
-void emit_result(const char *system, const char *workload, size_t n,
+void emit_samples(const char *system, const char *workload, size_t n,
                  const char *metric, const double *samples, int count)
 {
-  double lo = samples[0], hi = samples[0];
-  for (int i = 1; i < count; i++) {
-    if (samples[i] < lo)
-      lo = samples[i];
-    if (samples[i] > hi)
-      hi = samples[i];
-  }
-  char line[256];
-  snprintf(line, sizeof line, "result %s %s %zu %s %.6g %.6g %.6g %d\n", system,
-           workload, n, metric, median_of(samples, count), lo, hi, count);
-  emit_line(line);
+  for (int i = 0; i < count; i++)
+    emit_sample(system, workload, n, metric, samples[i]);
 }
 
 void emit_sample(const char *system, const char *workload, size_t n,

@@ -36,7 +36,7 @@ int bench_workload_from_name(const char *name)
 void wl_emit(const wl_ctx *c, int workload, const char *metric,
              const double *samples)
 {
-  emit_result(c->sys->name, bench_workload_name(workload), c->n, metric,
+  emit_samples(c->sys->name, bench_workload_name(workload), c->n, metric,
               samples, c->cfg->reps);
 }
 
