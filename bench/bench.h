@@ -55,6 +55,7 @@ typedef struct bench_config {
   int n_threads;
   int reps;
   int rounds;              /* the repetitions are spread over this many rounds */
+  int warmup_reps;         /* leading repetitions a child runs but does not report */
   size_t min_ops;          /* operations timed per repetition, at least */
   bool quick;
   bool fork_systems;       /* one child process per system */

@@ -44,9 +44,10 @@ static void usage(FILE *out)
 "  --reps N           repetitions per figure; the median is reported\n"
 "                     (default 5)\n"
 "  --rounds N         spread the repetitions over N rounds, each running\n"
-"                     every system once in turn (default: one round per\n"
-"                     repetition), so that a machine whose speed drifts\n"
-"                     slows all systems alike and the ratios hold\n"
+"                     every system once in turn (default 1), so that a\n"
+"                     machine whose speed drifts slows all systems alike;\n"
+"                     each child then also runs one unreported warm-up\n"
+"                     repetition\n"
 "  --min-ops N        operations timed per repetition, at least\n"
 "                     (default 262144)\n"
 "  --quick            smoke run: N = 1e3,1e4 and 4096 operations per\n"
@@ -139,7 +140,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
   cfg->threads[1] = 2;
   cfg->n_threads = 2;
   cfg->reps = 5;
-  cfg->rounds = 0; /* one per repetition, once reps is known */
+  cfg->rounds = 1;
   cfg->min_ops = 262144;
   cfg->fork_systems = true;
   for (size_t i = 0; i < sizeof default_systems / sizeof *default_systems; i++)
@@ -239,7 +240,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
   }
   if (big)
     cfg->sizes[cfg->n_sizes++] = 10000000;
-  if (cfg->rounds == 0 || cfg->rounds > cfg->reps)
+  if (cfg->rounds > cfg->reps)
     cfg->rounds = cfg->reps;
   qsort(cfg->sizes, (size_t)cfg->n_sizes, sizeof *cfg->sizes, compare_sizes);
   return 0;
@@ -364,7 +365,12 @@ static void run_timed_job(const bench_config *cfg, const bench_system *sys, int 
                           bench_results *r)
 {
   bench_config round_cfg = *cfg;
-  round_cfg.reps = reps;
+  /* A child's first repetition runs on a fresh heap that is still growing
+   * (and may or may not take a collection): with one or two repetitions per
+   * child it would colour every figure, so in rounds it is run, not
+   * reported. */
+  round_cfg.warmup_reps = cfg->rounds > 1;
+  round_cfg.reps = reps + round_cfg.warmup_reps;
   job j = { false, 0 };
   child c;
   if (!cfg->fork_systems) {

@@ -37,7 +37,7 @@ void wl_emit(const wl_ctx *c, int workload, const char *metric,
              const double *samples)
 {
   emit_samples(c->sys->name, bench_workload_name(workload), c->n, metric,
-              samples, c->cfg->reps);
+               samples + c->cfg->warmup_reps, c->cfg->reps - c->cfg->warmup_reps);
 }
 
 void *wl_build(const bench_system *sys, void *const *keys, void *const *vals,

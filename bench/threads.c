@@ -108,7 +108,7 @@ void wl_threads(wl_ctx *c)
     snprintf(metric, sizeof metric, "mops_t%d", count);
     wl_emit(c, WL_THREADS, metric, c->samples);
     if (count == 1)
-      single = median_of(c->samples, cfg->reps);
+      single = median_of(c->samples + cfg->warmup_reps, cfg->reps - cfg->warmup_reps);
     else if (single > 0) {
       for (int r = 0; r < cfg->reps; r++)
         scaling[r] = c->samples[r] / single;
