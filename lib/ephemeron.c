@@ -14,9 +14,11 @@
  * reclaimed in this same collection, together with their keys. Because it
  * runs before GC_finalize, links and finalizers see the corrected marks.
  *
- * ONE PASS, NO ROUNDS. Entries are visited once. An entry whose key is marked
- * has its value traced at once; an entry whose key is not yet marked waits in
- * a hash keyed by the key's object base. Whenever the tracing marks an object
+ * ONE PASS, NO ROUNDS. Entries are visited once. An entry whose value is no
+ * heap pointer, or an object already marked, needs nothing and costs no look
+ * at its key. Otherwise, an entry whose key is marked has its value traced
+ * at once; an entry whose key is not yet marked waits in a hash keyed by the
+ * key's object base. Whenever the tracing marks an object
  * it releases the entries waiting on that object. A chain root -> k0, v0 ->
  * k1, ... of any length is thus settled in time linear in entries plus
  * objects traced, whatever order the entries are visited in.
