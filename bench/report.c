@@ -115,7 +115,7 @@ static void print_size_table(FILE *out, const bench_results *r, size_t n)
 static void print_tables(FILE *out, const bench_config *cfg,
                          const bench_results *r)
 {
-  fprintf(out, "\n## Results\n\nMedians of %d repetitions, taken in %d rounds that "
+  fprintf(out, "\n## Results\n\nMedians of %d repetitions, taken in %d round%s that "
           "each run every system in turn. insert ... churn: "
           "ns per operation, with the ratio to the strong table of the same run "
           "in parentheses. bytes/entry: reachable heap bytes per live entry, "
@@ -123,7 +123,7 @@ static void print_tables(FILE *out, const bench_config *cfg,
           "collection per live entry. released: share of dead entries' values "
           "finalized (worst repetition), and the full collections it took. "
           "2-thread scaling: get throughput with 2 threads over 1.\n", cfg->reps,
-          cfg->rounds);
+          cfg->rounds, cfg->rounds == 1 ? "" : "s");
   for (int i = 0; i < cfg->n_sizes; i++)
     print_size_table(out, r, cfg->sizes[i]);
 }
@@ -322,8 +322,8 @@ static void print_header(FILE *out, const bench_config *cfg)
   fprintf(out, "- date: %s\n- sizes:", date);
   for (int i = 0; i < cfg->n_sizes; i++)
     fprintf(out, " %zu", cfg->sizes[i]);
-  fprintf(out, "; repetitions: %d in %d rounds; at least %zu operations timed per "
-          "repetition%s\n", cfg->reps, cfg->rounds, cfg->min_ops,
+  fprintf(out, "; repetitions: %d in %d round%s; at least %zu operations timed per "
+          "repetition%s\n", cfg->reps, cfg->rounds, cfg->rounds == 1 ? "" : "s", cfg->min_ops,
           cfg->quick ? "; **quick smoke run: figures are not meaningful**" : "");
 #ifndef BENCH_BUILD_TYPE
 #define BENCH_BUILD_TYPE "unknown"
