@@ -146,9 +146,9 @@ const bench_result *results_find(const bench_results *r, const char *system,
 void results_fold_samples(bench_results *r);
 void results_free(bench_results *r);
 
-/* Child side of the protocol: writes one line to the report stream. */
-/* The repetitions of one figure, as "sample" lines: the parent takes the
- * median over every child that measured the figure (see --rounds). */
+/* Child side of the protocol, one line each to the report stream.
+ * emit_samples writes the repetitions of one figure as "sample" lines: the
+ * parent takes the median over every child that measured it (--rounds). */
 void emit_samples(const char *system, const char *workload, size_t n,
                  const char *metric, const double *samples, int count);
 void emit_sample(const char *system, const char *workload, size_t n,

@@ -45,7 +45,7 @@ cmake --build "$build" -j 2 --target test_gcweak >/dev/null
 cd "$build"
 # Sanitized code runs several times slower, and the threaded stress tests
 # slower still on a loaded 2-core machine (one took 64 s in one CI run and
-# passed Check's 300 s limit in the next): give each test twice the time.
+# overran Check's 300 s limit in the next): give each test twice the time.
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 ASAN_OPTIONS=detect_stack_use_after_return=0:detect_leaks=0 \
 CK_TIMEOUT_MULTIPLIER=2 \

@@ -1,0 +1,31 @@
+# bench_rounds: a run with --reps 3 spread over 2 rounds must fold every
+# figure from both rounds into one result of exactly 3 repetitions (a figure
+# folded per round would show up twice, with 1 or 2).
+#   cmake -DBENCH=<gcweak-bench> -DJSON=<out.json> -P check_rounds.cmake
+execute_process(
+  COMMAND ${BENCH} --quick --reps 3 --rounds 2 --systems strong,gcweak
+          --workloads get_hit,insert,threads --json ${JSON}
+  RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gcweak-bench exited with ${rc}")
+endif()
+file(READ ${JSON} json)
+string(REGEX MATCHALL "\"reps\": [0-9]+" reps "${json}")
+list(LENGTH reps count)
+# 1 in the config, then 2 systems x 2 sizes x (insert, get_hit) and the
+# thread figures: far more than a handful.
+if(count LESS 10)
+  message(FATAL_ERROR "only ${count} figures in ${JSON}")
+endif()
+foreach(r IN LISTS reps)
+  if(NOT r STREQUAL "\"reps\": 3")
+    message(FATAL_ERROR "a figure with ${r}, expected 3 repetitions")
+  endif()
+endforeach()
+string(REGEX MATCHALL "\"system\": \"strong\", \"workload\": \"get_hit\", \"n\": 1000,"
+       strong_get "${json}")
+list(LENGTH strong_get once)
+if(NOT once EQUAL 1)
+  message(FATAL_ERROR "strong get_hit at N=1000 appears ${once} times")
+endif()
+message(STATUS "bench_rounds: ${count} reps fields, all 3")
