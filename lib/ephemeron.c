@@ -1,6 +1,18 @@
 /*
- * Ephemerons on stock bdwgc 8.2: the pass that decides, inside each
- * collection, which values of ephemeron tables live.
+ * The collector-side pass: what gcweak does inside each collection, for the
+ * entry storage (entries.h) of every registered map. It sees a map through
+ * that storage alone, walked chunk by chunk in memory order, and knows
+ * nothing of the index or the table above it. Three jobs:
+ *
+ *   - ephemerons (GC_EVENT_MARK_END): which values of ephemeron maps live;
+ *   - retiring (MARK_END, maps with a removal callback): entries whose keys
+ *     die in this collection lose their key word and keep their value,
+ *     flagged for the table to hand to the callback;
+ *   - releasing (GC_EVENT_MARK_START, weak-key maps): the value of an entry
+ *     whose key an earlier collection cleared is dropped before marking, so
+ *     that this collection reclaims it.
+ *
+ * EPHEMERONS on stock bdwgc 8.2.
  *
  * An ephemeron table keeps its values in pointer-free memory, where the
  * marker never looks. bdwgc announces GC_EVENT_MARK_END with the world
@@ -43,25 +55,31 @@
  * process aborts with a message rather than silently drop work, since a
  * dropped value would be reclaimed while its key lives.
  *
- * ANY INSTRUCTION. The pass reads each table's published generation. table.c
- * keeps every value of a live entry there (a resize publishes the new
- * generation only once complete; an insert keeps its value in the writer's
- * frame until the key is visible), and every key word there on a registered
- * link, so the key's object has not been reclaimed and GC_base on it is safe.
+ * ANY INSTRUCTION. The pass reads entries, which never move, up to the
+ * storage's top. An entry's value is stored before its key word, and a
+ * writer keeps both in its frame until the key word is visible; every key
+ * word is on a registered link, so the key's object has not been reclaimed
+ * and GC_base on it is safe. A writer stopped anywhere leaves nothing else
+ * the pass reads half-done: it changes an entry's value, key word and bits
+ * only in that order, and the index, which the pass never reads, is
+ * published whole.
  *
  * THE CALLBACK SLOT is one per process. We chain to whatever was installed
- * before us, calling it first. If a later component replaces our callback
- * without chaining, the pass stops running; table.c notices at its next purge
- * that collections happened without a pass (pass count against collection
- * count, read in one hold of the allocation lock) and drops that table's
- * values, with a warning, instead of ever handing out a value that may have
- * been reclaimed.
+ * before us, calling it first; a guard stops a chain that loops back to us.
+ * If a later component replaces our callback without chaining, the pass
+ * stops running: every reader of an ephemeron map compares the collection
+ * count with the one the last pass saw (gcw_pass_kept_up) after its read,
+ * and the table drops the map's values, with a warning, instead of ever
+ * handing out a value that may have been reclaimed. A library copy that is
+ * unloaded (dlclose) unhooks itself if it is still the installed callback;
+ * if a later component chained to it, it cannot, and stays loaded in effect:
+ * see the destructor below.
  */
 #if !defined(_WIN32) && !defined(_DEFAULT_SOURCE)
 /* The feature macro that exposes MAP_ANONYMOUS under -std=c11. */
 #  define _DEFAULT_SOURCE // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 #endif
-#include "internal.h"
+#include "ephemeron.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,10 +95,10 @@
 
 /* ------------------------------------------------------------- registry */
 
-/* Hidden table pointers, each slot a long link on the table's container.
- * Chunks are malloc'd once and never freed or moved: their slots are
- * registered links. The pass reads them without a lock (the world is
- * stopped; every change here is one word store). */
+/* Hidden storage pointers, each slot a long link on the map object holding
+ * the storage. Chunks are malloc'd once and never freed or moved: their
+ * slots are registered links. The pass reads them without a lock (the world
+ * is stopped; every change here is one word store). */
 enum { REGISTRY_CHUNK = 255 };
 
 struct registry_chunk {
@@ -95,63 +113,112 @@ static GC_on_collection_event_proc previous_callback;
 static int pointer_free_kind;
 /* Passes completed; written by the pass only, under the allocation lock. */
 static GC_word passes;
+_Atomic GC_word gcw_pass_gc_no;
+_Atomic GC_word gcw_pass_missed_gc_no;
 
 static void on_collection_event(GC_EventType event);
+
+static void *note_collections_so_far(void *unused)
+{
+    (void)unused;
+    /* Collections before the callback existed had no map to pass over. */
+    atomic_store_explicit(&gcw_pass_gc_no, GC_get_gc_no(), memory_order_release);
+    return NULL;
+}
 
 static void install_callback_once(void)
 {
     if (atomic_load_explicit(&installed, memory_order_acquire))
         return;
+    /* Allocated before taking the lock: an allocation may run finalizers,
+     * and one that creates a map would wait on the lock forever. 8.2 has no
+     * public constant for the pointer-free kind: ask an object of it. */
+    void *probe = GC_MALLOC_ATOMIC(sizeof(GC_word));
+    int kind = probe != NULL ? GC_get_kind_and_size(probe, NULL) : -1;
     gcw_mutex_lock(&registry_lock);
-    if (!atomic_load_explicit(&installed, memory_order_relaxed)) {
-        /* Learned here, outside any collection: 8.2 has no public constant. */
-        pointer_free_kind = GC_get_kind_and_size(GC_MALLOC_ATOMIC(sizeof(GC_word)), NULL);
+    if (!atomic_load_explicit(&installed, memory_order_relaxed) && kind >= 0) {
+        pointer_free_kind = kind;
         previous_callback = GC_get_on_collection_event();
         GC_set_on_collection_event(on_collection_event);
+        (void)GC_call_with_alloc_lock(note_collections_so_far, NULL);
         atomic_store_explicit(&installed, true, memory_order_release);
     }
     gcw_mutex_unlock(&registry_lock);
 }
 
-int gcw_ephemeron_register(struct gcw_table *t)
+#if defined(__GNUC__) || defined(__clang__)
+/* A copy of gcweak linked into a plugin that is unloaded must not leave the
+ * collector calling into unmapped code. While our callback is the installed
+ * one, put back the one we chained to. If another component installed itself
+ * after us and chains to us, the collector reaches us through it, and
+ * nothing we can do here unhooks that: such a plugin must stay loaded. */
+__attribute__((destructor)) static void uninstall_callback(void)
+{
+    if (atomic_load_explicit(&installed, memory_order_acquire) &&
+        GC_get_on_collection_event() == on_collection_event)
+        GC_set_on_collection_event(previous_callback);
+}
+#endif
+
+int gcw_pass_register(struct gcw_entries *e)
 {
     install_callback_once();
-    void *container = GC_base(t);
-    GCW_ASSERT(container != NULL);
-    gcw_mutex_lock(&registry_lock);
-    _Atomic GC_word *slot = NULL;
-    for (struct registry_chunk *c = atomic_load(&registry_head); c && !slot;
-         c = atomic_load(&c->next))
-        for (size_t i = 0; i < REGISTRY_CHUNK; i++)
-            if (atomic_load_explicit(&c->slots[i], memory_order_relaxed) == 0) {
-                slot = &c->slots[i];
-                break;
-            }
-    if (slot == NULL) {
-        struct registry_chunk *c = calloc(1, sizeof *c);
-        if (c == NULL) {
-            gcw_mutex_unlock(&registry_lock);
-            return GCWEAK_ENOMEM;
-        }
-        atomic_store(&c->next, atomic_load(&registry_head));
-        atomic_store(&registry_head, c);
-        slot = &c->slots[0];
-    }
-    /* A slot reused after its table died was dropped by the collector along
-     * with the link it cleared, so it is free to register again. */
-    if (GC_register_long_link((void **)slot, container) == GC_NO_MEMORY) {
-        gcw_mutex_unlock(&registry_lock);
+    if (!atomic_load_explicit(&installed, memory_order_acquire))
         return GCWEAK_ENOMEM;
+    void *container = GC_base(e);
+    GCW_ASSERT(container != NULL);
+    struct registry_chunk *spare = NULL;
+    for (;;) {
+        gcw_mutex_lock(&registry_lock);
+        _Atomic GC_word *slot = NULL;
+        for (struct registry_chunk *c = atomic_load(&registry_head); c && !slot;
+             c = atomic_load(&c->next))
+            for (size_t i = 0; i < REGISTRY_CHUNK; i++)
+                if (atomic_load_explicit(&c->slots[i], memory_order_relaxed) == 0) {
+                    slot = &c->slots[i];
+                    break;
+                }
+        if (slot == NULL && spare != NULL) {
+            atomic_store(&spare->next, atomic_load(&registry_head));
+            atomic_store(&registry_head, spare);
+            slot = &spare->slots[0];
+            spare = NULL;
+        }
+        if (slot == NULL) {
+            /* malloc may run no finalizer, but keep the lock's rule simple:
+             * nothing that allocates runs under it. */
+            gcw_mutex_unlock(&registry_lock);
+            spare = calloc(1, sizeof *spare);
+            if (spare == NULL)
+                return GCWEAK_ENOMEM;
+            continue;
+        }
+        /* A slot reused after its map died was dropped by the collector
+         * along with the link it cleared, so it is free to register again. */
+        int r = GC_register_long_link((void **)slot, container);
+        if (r != GC_NO_MEMORY)
+            atomic_store_explicit(slot, (GC_word)GC_HIDE_POINTER(e), memory_order_release);
+        gcw_mutex_unlock(&registry_lock);
+        free(spare);
+        GC_reachable_here(e);
+        return r == GC_NO_MEMORY ? GCWEAK_ENOMEM : GCWEAK_OK;
     }
-    atomic_store_explicit(slot, (GC_word)GC_HIDE_POINTER(t), memory_order_release);
-    gcw_mutex_unlock(&registry_lock);
-    GC_reachable_here(t);
-    return GCWEAK_OK;
 }
 
-GC_word gcw_ephemeron_passes_locked(void)
+static void *read_gc_no(void *out)
 {
-    return passes;
+    *(GC_word *)out = GC_get_gc_no();
+    return NULL;
+}
+
+GC_word gcw_collections_settled(void)
+{
+    /* The count is bumped after marking, before GC_finalize clears links, in
+     * one hold of the allocation lock: once we hold the lock, every counted
+     * collection has cleared all it will clear. */
+    GC_word n = 0;
+    (void)GC_call_with_alloc_lock(read_gc_no, &n);
+    return n;
 }
 
 /* ------------------------------------------------- memory for the pass */
@@ -371,23 +438,108 @@ static void settle_batch(void)
     batch_len = 0;
 }
 
-/* Upper bound of entries in all registered tables, to size the hash. */
-static size_t registered_slots(void)
+/* Calls fn for each registered storage, in registration order. */
+static void for_each_storage(void (*fn)(struct gcw_entries *e))
 {
-    size_t n = 0;
     for (struct registry_chunk *c = atomic_load_explicit(&registry_head, memory_order_relaxed);
-         c; c = atomic_load_explicit(&c->next, memory_order_relaxed))
+         c != NULL; c = atomic_load_explicit(&c->next, memory_order_relaxed))
         for (size_t i = 0; i < REGISTRY_CHUNK; i++) {
             GC_word h = atomic_load_explicit(&c->slots[i], memory_order_relaxed);
             if (h != 0)
-                n += gcw_table_capacity((struct gcw_table *)GC_REVEAL_POINTER(h));
+                fn((struct gcw_entries *)GC_REVEAL_POINTER(h));
         }
-    return n;
+}
+
+/* Upper bound of entries in all ephemeron maps, to size the hash. */
+static size_t ephemeron_bound;
+
+static void count_ephemerons(struct gcw_entries *e)
+{
+    if (e->values == GCW_EPHEMERON_VALUES)
+        ephemeron_bound += atomic_load_explicit(&e->top, memory_order_relaxed);
+}
+
+/* Offers every live entry of an ephemeron map to the batch. */
+static void visit_ephemerons(struct gcw_entries *e)
+{
+    if (e->values != GCW_EPHEMERON_VALUES)
+        return;
+    struct gcw_span s;
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++) {
+        for (size_t i = 0; i < s.n; i++) {
+            gcw_word k = atomic_load_explicit(&s.keys[i * s.stride], memory_order_relaxed);
+            if (!gcw_word_is_key(k))
+                continue;
+            void *v = atomic_load_explicit(&s.vals[i * s.vstride], memory_order_relaxed);
+            /* A word that points nowhere into the heap (a count, a small
+             * integer) has nothing to keep alive: no lookup at all. */
+            if (!in_heap_range(v))
+                continue;
+            batch[batch_len].key = (const void *)GC_REVEAL_POINTER(k);
+            batch[batch_len].value = v;
+            if (++batch_len == BATCH)
+                settle_batch();
+        }
+    }
+}
+
+/* After the ephemeron fixpoint, for a map with a removal callback: entries
+ * whose keys stayed unmarked die now. Each loses its key word (registration
+ * kept: the value may bring the key back, and the table drops it when it
+ * delivers) and is flagged retired; its value, and those of entries retired
+ * earlier and not yet delivered, are kept for the callback. */
+static void retire_dead(struct gcw_entries *e)
+{
+    if (!atomic_load_explicit(&e->retire, memory_order_relaxed))
+        return;
+    bool traced = e->values == GCW_EPHEMERON_VALUES;
+    bool any = false;
+    struct gcw_span s;
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++) {
+        for (size_t i = 0; i < s.n; i++) {
+            gcw_word k = atomic_load_explicit(&s.keys[i * s.stride], memory_order_relaxed);
+            if (gcw_word_is_key(k)) {
+                void *key_object = GC_base((void *)GC_REVEAL_POINTER(k));
+                if (key_object == NULL || GC_is_marked(key_object))
+                    continue;
+                atomic_store_explicit(&s.keys[i * s.stride], GCW_KEY_CLEARED,
+                                      memory_order_relaxed);
+                gcw_bit_set(s.retired, i, true);
+                any = true;
+            } else if (!gcw_bit_get(s.retired, i)) {
+                continue;
+            }
+            if (traced)
+                mark_object(atomic_load_explicit(&s.vals[i * s.vstride], memory_order_relaxed));
+        }
+    }
+    if (any)
+        atomic_store_explicit(&e->retired, true, memory_order_relaxed);
+}
+
+/* Before marking, in a weak-key map: the value of an entry whose key an
+ * earlier collection cleared is garbage to us; dropping it now lets this
+ * collection reclaim it. Retired values wait for their callback. */
+static void release_dead_values(struct gcw_entries *e)
+{
+    if (e->values != GCW_STRONG_VALUES)
+        return;
+    struct gcw_span s;
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++) {
+        for (size_t i = 0; i < s.n; i++) {
+            if (atomic_load_explicit(&s.keys[i], memory_order_relaxed) != GCW_KEY_CLEARED ||
+                !gcw_bit_get(s.allocated, i) || gcw_bit_get(s.retired, i))
+                continue;
+            atomic_store_explicit(&s.vals[i], NULL, memory_order_relaxed);
+        }
+    }
 }
 
 static void run_pass(void)
 {
-    size_t bound = registered_slots();
+    ephemeron_bound = 0;
+    for_each_storage(count_ephemerons);
+    size_t bound = ephemeron_bound;
     size_t buckets = 64;
     while (buckets < 2 * bound)
         buckets *= 2;
@@ -400,58 +552,35 @@ static void run_pass(void)
         bucket_shift--;
     waiter_count = 0;
 
-    for (struct registry_chunk *c = atomic_load_explicit(&registry_head, memory_order_relaxed);
-         c; c = atomic_load_explicit(&c->next, memory_order_relaxed)) {
-        for (size_t i = 0; i < REGISTRY_CHUNK; i++) {
-            GC_word h = atomic_load_explicit(&c->slots[i], memory_order_relaxed);
-            if (h == 0)
-                continue;
-            gcw_table_visit_entries((struct gcw_table *)GC_REVEAL_POINTER(h));
-        }
-    }
+    for_each_storage(visit_ephemerons);
     settle_batch();
     drain();
-    /* Tables with a removal callback keep what died for the callback; that
-     * may mark more, so drain again. */
-    for (struct registry_chunk *c = atomic_load_explicit(&registry_head, memory_order_relaxed);
-         c; c = atomic_load_explicit(&c->next, memory_order_relaxed))
-        for (size_t i = 0; i < REGISTRY_CHUNK; i++) {
-            GC_word h = atomic_load_explicit(&c->slots[i], memory_order_relaxed);
-            if (h != 0)
-                gcw_table_retire_dead((struct gcw_table *)GC_REVEAL_POINTER(h));
-        }
+    /* Retiring keeps values for callbacks; that may mark more. */
+    for_each_storage(retire_dead);
     drain();
     passes++;
-}
-
-bool gcw_ephemeron_key_marked(const void *key)
-{
-    void *key_object = GC_base((void *)(GC_word)key);
-    return key_object == NULL || GC_is_marked(key_object);
-}
-
-void gcw_ephemeron_keep(void *value)
-{
-    if (value != NULL)
-        mark_object(value);
-}
-
-void gcw_ephemeron_entry(const void *key, void *value)
-{
-    /* A word that points nowhere into the heap (a count, a small integer)
-     * has nothing to keep alive: no lookup at all. */
-    if (!in_heap_range(value))
-        return;
-    batch[batch_len].key = key;
-    batch[batch_len].value = value;
-    if (++batch_len == BATCH)
-        settle_batch();
+    GC_word gc_no = GC_get_gc_no();
+    if (gc_no != atomic_load_explicit(&gcw_pass_gc_no, memory_order_relaxed) + 1)
+        atomic_store_explicit(&gcw_pass_missed_gc_no, gc_no - 1, memory_order_relaxed);
+    atomic_store_explicit(&gcw_pass_gc_no, gc_no, memory_order_release);
 }
 
 static void on_collection_event(GC_EventType event)
 {
+    /* A component that installed itself before us and later re-installed
+     * itself chaining to us makes the chain a loop: each of us would call
+     * the other forever. Events come one at a time, under the collector's
+     * lock, so a plain flag sees the second arrival. */
+    static bool inside;
+    if (inside)
+        return;
+    inside = true;
     if (previous_callback != NULL)
         previous_callback(event);
-    if (event == GC_EVENT_MARK_END)
+    if (event == GC_EVENT_MARK_START) {
+        for_each_storage(release_dead_values);
+    } else if (event == GC_EVENT_MARK_END) {
         run_pass();
+    }
+    inside = false;
 }

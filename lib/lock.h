@@ -13,10 +13,10 @@
  * (the collector keeps it alive while the reader holds a pointer to it).
  *
  * The mutex is never held while calling into code that may run a user's
- * finalizer (allocation): a finalizer that uses the same container would
- * deadlock. Registering, moving and unregistering disappearing links take
- * only the collector's lock and run no finalizers, so they may be called with
- * the mutex held.
+ * finalizer (allocation) or a user's callback: either may use the same
+ * container and would deadlock. Registering and unregistering disappearing
+ * links take only the collector's lock and run no finalizers, so they may be
+ * called with the mutex held.
  */
 #ifndef GCWEAK_LOCK_H
 #define GCWEAK_LOCK_H
@@ -26,21 +26,19 @@
 
 #if defined(_WIN32)
 #  include <windows.h>
-typedef SRWLOCK gcw_mutex;
-#  define GCW_MUTEX_INIT SRWLOCK_INIT
-static inline void gcw_mutex_lock(gcw_mutex *m) { AcquireSRWLockExclusive(m); }
-static inline bool gcw_mutex_trylock(gcw_mutex *m) { return TryAcquireSRWLockExclusive(m) != 0; }
-static inline void gcw_mutex_unlock(gcw_mutex *m) { ReleaseSRWLockExclusive(m); }
+typedef SRWLOCK gcw_native_mutex;
+#  define GCW_NATIVE_MUTEX_INIT SRWLOCK_INIT
+static inline void gcw_native_lock(gcw_native_mutex *m) { AcquireSRWLockExclusive(m); }
+static inline void gcw_native_unlock(gcw_native_mutex *m) { ReleaseSRWLockExclusive(m); }
 static inline void gcw_cpu_relax(void) { YieldProcessor(); }
 #else
 #  include <pthread.h>
 /* A default mutex needs no destroy on the platforms bdwgc supports, which is
  * what lets a container be reclaimed by the collector without a finalizer. */
-typedef pthread_mutex_t gcw_mutex;
-#  define GCW_MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
-static inline void gcw_mutex_lock(gcw_mutex *m) { pthread_mutex_lock(m); }
-static inline bool gcw_mutex_trylock(gcw_mutex *m) { return pthread_mutex_trylock(m) == 0; }
-static inline void gcw_mutex_unlock(gcw_mutex *m) { pthread_mutex_unlock(m); }
+typedef pthread_mutex_t gcw_native_mutex;
+#  define GCW_NATIVE_MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
+static inline void gcw_native_lock(gcw_native_mutex *m) { pthread_mutex_lock(m); }
+static inline void gcw_native_unlock(gcw_native_mutex *m) { pthread_mutex_unlock(m); }
 static inline void gcw_cpu_relax(void)
 {
 #  if defined(__x86_64__) || defined(__i386__)
@@ -49,6 +47,58 @@ static inline void gcw_cpu_relax(void)
     __asm__ __volatile__("yield");
 #  endif
 }
+#endif
+
+/*
+ * The test build records which thread holds each mutex, so that functions
+ * whose contract is "call with the mutex held" (or "without it") check it:
+ * GCW_ASSERT_HELD / GCW_ASSERT_NOT_HELD. A thread is named by the address of
+ * a thread-local byte. The release build keeps the bare mutex.
+ */
+#ifdef GCWEAK_ASSERTS
+#  include <stdint.h>
+#  include <stdio.h>
+#  include <stdlib.h>
+#  define GCW_ASSERT(cond)                                                     \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "gcweak: %s:%d: invariant failed: %s\n", __FILE__, \
+                    __LINE__, #cond);                                          \
+            abort();                                                           \
+        }                                                                      \
+    } while (0)
+typedef struct {
+    gcw_native_mutex native;
+    _Atomic uintptr_t owner;
+} gcw_mutex;
+#  define GCW_MUTEX_INIT {GCW_NATIVE_MUTEX_INIT, 0}
+static inline uintptr_t gcw_this_thread(void)
+{
+    static _Thread_local char tag;
+    return (uintptr_t)&tag;
+}
+static inline void gcw_mutex_lock(gcw_mutex *m)
+{
+    GCW_ASSERT(atomic_load(&m->owner) != gcw_this_thread()); /* not reentrant */
+    gcw_native_lock(&m->native);
+    atomic_store(&m->owner, gcw_this_thread());
+}
+static inline void gcw_mutex_unlock(gcw_mutex *m)
+{
+    GCW_ASSERT(atomic_load(&m->owner) == gcw_this_thread());
+    atomic_store(&m->owner, (uintptr_t)0);
+    gcw_native_unlock(&m->native);
+}
+#  define GCW_ASSERT_HELD(m) GCW_ASSERT(atomic_load(&(m)->owner) == gcw_this_thread())
+#  define GCW_ASSERT_NOT_HELD(m) GCW_ASSERT(atomic_load(&(m)->owner) != gcw_this_thread())
+#else
+#  define GCW_ASSERT(cond) ((void)0)
+typedef gcw_native_mutex gcw_mutex;
+#  define GCW_MUTEX_INIT GCW_NATIVE_MUTEX_INIT
+static inline void gcw_mutex_lock(gcw_mutex *m) { gcw_native_lock(m); }
+static inline void gcw_mutex_unlock(gcw_mutex *m) { gcw_native_unlock(m); }
+#  define GCW_ASSERT_HELD(m) ((void)0)
+#  define GCW_ASSERT_NOT_HELD(m) ((void)0)
 #endif
 
 /* Writer side; call with the mutex held. */

@@ -1,6 +1,6 @@
 /* gcweak_map: the public map API over the table (table.c). A NULL map is
  * refused like a bad key: an error from set, "absent" from the queries. */
-#include "internal.h"
+#include "table.h"
 
 struct gcweak_map {
     struct gcw_table table;
@@ -107,6 +107,6 @@ int gcweak_map_on_removal(gcweak_map *m, gcweak_removal_fn fn, void *arg)
 {
     if (m == NULL)
         return GCWEAK_EINVAL;
-    gcw_table_set_notifier(&m->table, fn, arg);
+    gcw_table_on_removal(&m->table, fn, arg);
     return GCWEAK_OK;
 }

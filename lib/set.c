@@ -1,6 +1,6 @@
 /* gcweak_set: the public set API over the table (table.c), without values.
  * A NULL set is refused like a bad key. */
-#include "internal.h"
+#include "table.h"
 
 struct gcweak_set {
     struct gcw_table table;

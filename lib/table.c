@@ -1,498 +1,410 @@
 /*
- * The hash table under every gcweak container: open addressing with linear
- * probing over disguised keys, one disappearing link per key slot.
+ * The table under every gcweak container: entries that never move
+ * (entries.c), found through an index that does (index.c).
  *
- * STORAGE. A table points to one generation of storage (struct gcw_slots): a
- * pointer-free array of key words, whose slots are the disappearing links,
- * and an array of values beside it: scanned for weak-key maps, pointer-free
- * for ephemeron maps (ephemeron.c traces it) and integer values, none for
- * sets. A generation is
- * replaced whole when it must grow, shrink or drop its dead slots; it is never
- * freed explicitly, since it may still hold registered slots: the collector
- * reclaims it, dropping what registrations remain.
+ * WHY TWO PARTS. Each entry's key word is a disappearing link, and bdwgc's
+ * cost for a link depends on where its slot sits: registered once at
+ * ascending addresses, it is several times cheaper to register and to clear
+ * than at scattered hash positions, and moving it costs a walk of the
+ * collector's link table. So entries stay where they were put, and only the
+ * index, which holds entry numbers, is rebuilt: to grow, to shrink, and to
+ * drop entries the collector cleared or a delete removed.
  *
- * SLOT STATES (the key word; see internal.h):
- *   EMPTY  never used since the generation was allocated; ends a probe.
- *          Never registered.
- *   live   the disguised key; registered on the key object's base. Its
- *          value is in the same index of the value array.
- *   DEAD   0. Written by the collector when the key's object died (the
- *          registration is dropped with it), by a delete (which then
- *          unregisters it), or by the ephemeron pass retiring a dead entry
- *          for the removal callback (the registration stays until the value
- *          is delivered, since the value may have kept the key alive). A
- *          dead slot does NOT end a probe, so a collection can clear any
- *          slot at any moment without hiding another entry. Its value is
- *          NULL, except while it awaits the removal callback. It may be
- *          reused by an insert (registering a still-registered slot
- *          retargets it).
+ * READERS take no lock. They probe the published index and compare key
+ * words in the entries, and accept what they read only if the table's
+ * sequence counter says no writer changed an entry or the index meanwhile
+ * (lock.h). Writers hold the mutex and make the sequence odd around each
+ * change a reader could see half-done. A rebuild fills its new index while
+ * readers go on probing the old one, which stays valid: the entries it names
+ * stay in use until the new one is published. A reader that keeps failing
+ * validation waits on the mutex instead.
  *
- * WHAT THE COLLECTOR MAY OBSERVE. A collection can stop any thread at any
- * instruction, and after the world restarts it clears links while threads
- * run. Every step below keeps these true at every instruction:
- *   - a slot holds a key word only while it is registered on that key's
- *     object, so the collector zeroes it when the object dies; otherwise a
- *     new object at the same address would match the stale word. Hence an
- *     insert registers the slot before writing the key, and a resize copies
- *     the key word before moving the registration and erases the copy when
- *     the move finds the registration gone (the key died in between);
- *   - every value of a live entry is reachable from the published generation
- *     or, during a resize, from the old one, which stays published until the
- *     new one is complete;
- *   - at least a quarter of the slots are EMPTY, so every probe ends.
+ * WHAT A COLLECTION LEAVES. The collector zeroes the key words of entries
+ * whose keys died, at any moment once the world restarts. A dead entry is
+ * harmless to lookups (its key word matches no key) and is left where it is:
+ *   - its index slot and the entry itself are reclaimed by the next rebuild,
+ *     which walks the entries in memory order and indexes the live ones, so
+ *     their cost is paid with the inserts that fill the index;
+ *   - the live count is a bound until size() or stats() counts it again,
+ *     once per collection;
+ *   - a weak-key map's value of a dead entry is dropped by the pass before
+ *     the next collection marks (ephemeron.c); an ephemeron map's value is
+ *     never marked once its key is dead;
+ *   - with a removal callback, the pass retires dying entries and keeps
+ *     their values; the next operation on the table delivers them.
+ * No operation other than size, stats, foreach and the rare fallbacks below
+ * pays for the collector in proportion to the table.
  *
- * READERS take no lock: they probe the published generation comparing
- * disguised words, and validate what they read with the table's sequence
- * counter (lock.h). Writers hold the table mutex and make the sequence odd
- * around each change a reader could see half-done, including a whole resize:
- * a key that dies in the middle of a resize leaves a stale word in the old
- * generation, which readers must not trust until the new one is published.
- * A reader that keeps failing validation waits on the mutex instead.
+ * EPHEMERON VALUES are trusted only while every collection ran the pass:
+ * readers check the pass's count after reading (gcw_pass_kept_up), and a
+ * map whose collections ran without it has its values dropped, with one
+ * warning, before anything is read from it again.
  *
- * PURGING. The collector zeroes dead keys but cannot release their values or
- * fix our count. The first operation after a collection (the collection
- * count moved) purges: it drops the values of DEAD slots (or flags them for
- * the removal callback, which that operation then calls once it has let go
- * of the mutex) and recounts the live ones. The count it compares is read
- * under the allocation lock, so it only counts collections that have
- * finished clearing links; the pass count read with it tells whether every
- * one of them ran the ephemeron pass.
+ * LOCK ORDER: the table mutex, then the collector's allocation lock (taken
+ * inside link registration). Nothing that allocates or calls user code runs
+ * with the mutex held: writers drop it to allocate index and chunk memory,
+ * and re-check what they decided once they have it back.
  */
-#include "internal.h"
+#include "table.h"
+
+#include "ephemeron.h"
 
 #include <string.h>
 
-struct gcw_slots {
-    size_t mask;           /* capacity - 1; capacity is a power of two */
-    unsigned shift;        /* word bits - log2(capacity) */
-    size_t used;           /* non-EMPTY slots; writers only, under the mutex */
-    _Atomic gcw_word *keys; /* pointer-free: disguised keys, the link slots */
-    _Atomic(void *) *vals;  /* values: scanned, or pointer-free for ephemeron
-                               tables, or NULL for sets */
-};
-
 enum {
-    MIN_CAPACITY = 8,
     /* Failed optimistic reads before a reader waits for the writer. */
-    OPTIMISTIC_READS = 64
+    OPTIMISTIC_READS = 64,
+    /* Removal callbacks delivered per hold of the mutex. */
+    DELIVERY_BATCH = 64
 };
 
-static size_t slots_capacity(const struct gcw_slots *sl)
-{
-    return sl->mask + 1;
-}
+/* ---------------------------------------------------------------- reading */
 
-static size_t slot_home(const struct gcw_slots *sl, gcw_word w)
+/* One lookup, with or without the mutex: the entry's key word address or
+ * NULL, its value in *v (untouched for sets). */
+static _Atomic gcw_word *table_find(struct gcw_table *t, struct gcw_index *ix, gcw_word w,
+                                    void **v)
 {
-    return (size_t)(gcw_word_hash(w) >> sl->shift);
-}
-
-static gcw_word slot_key(const struct gcw_slots *sl, size_t i)
-{
-    return atomic_load_explicit(&sl->keys[i], memory_order_relaxed);
-}
-
-static void slot_set_value(struct gcw_slots *sl, size_t i, void *v,
-                           enum gcw_values values)
-{
-    GCW_ASSERT(sl->vals != NULL && values != GCW_NO_VALUES);
-    atomic_store_explicit(&sl->vals[i], v, memory_order_relaxed);
-    if (values == GCW_STRONG_VALUES)
-        gcw_note_store(&sl->vals[i], v);
-}
-
-/* A generation of `capacity` EMPTY slots, or NULL when out of memory. May
- * collect and run finalizers: never call with the table mutex held. */
-static struct gcw_slots *slots_new(size_t capacity, enum gcw_values values)
-{
-    _Atomic gcw_word *keys = gcw_alloc_pointer_free(capacity * sizeof *keys);
-    if (keys == NULL)
+    size_t id = 0;
+    _Atomic gcw_word *key = gcw_index_lookup(ix, &t->entries, w, &id);
+    if (key == NULL || t->entries.values == GCW_NO_VALUES)
+        return key;
+    _Atomic(void *) *slot = gcw_entry_value(&t->entries, id, key);
+    if (slot == NULL) /* a clear() is under way: the read will not validate */
         return NULL;
-    /* EMPTY is all ones, so a byte fill writes it. */
-    memset((void *)keys, 0xff, capacity * sizeof *keys);
-    _Atomic(void *) *vals = NULL;
-    size_t vals_bytes = capacity * sizeof *vals;
-    if (values == GCW_STRONG_VALUES) {
-        vals = gcw_alloc_scanned(vals_bytes);
-    } else if (values == GCW_EPHEMERON_VALUES || values == GCW_OPAQUE_VALUES) {
-        vals = gcw_alloc_pointer_free(vals_bytes);
-        if (vals != NULL)
-            memset((void *)vals, 0, vals_bytes);
-    }
-    if (values != GCW_NO_VALUES && vals == NULL)
-        return NULL;
-    struct gcw_slots *sl = gcw_alloc_scanned(sizeof *sl);
-    if (sl == NULL)
-        return NULL;
-    GC_reachable_here(keys); /* only this frame held them until now */
-    GC_reachable_here(vals);
-    unsigned log2 = 0;
-    while (((size_t)1 << log2) < capacity)
-        log2++;
-    sl->mask = capacity - 1;
-    sl->shift = (unsigned)GCW_WORD_BITS - log2;
-    sl->used = 0;
-    sl->keys = keys;
-    gcw_note_store(&sl->keys, keys);
-    sl->vals = vals;
-    gcw_note_store(&sl->vals, vals);
-    return sl;
+    *v = atomic_load_explicit(slot, memory_order_relaxed);
+    return key;
 }
 
-/* Probes for w. Returns true with *at = its slot when present; otherwise
- * false with *at = the slot an insert should use: the first DEAD slot on the
- * probe path, else the EMPTY slot that ended it. */
-static bool slots_find(const struct gcw_slots *sl, gcw_word w, size_t *at)
+/* ------------------------------------------------------ ephemeron values */
+
+/* Whether the pass may have missed a collection since this map last looked:
+ * its values can then no longer be trusted. */
+static bool table_values_suspect(const struct gcw_table *t)
 {
-    size_t reusable = SIZE_MAX;
-    for (size_t i = slot_home(sl, w);; i = (i + 1) & sl->mask) {
-        gcw_word k = slot_key(sl, i);
-        if (k == w) {
-            *at = i;
-            return true;
-        }
-        if (k == GCW_SLOT_EMPTY) {
-            *at = reusable != SIZE_MAX ? reusable : i;
-            return false;
-        }
-        if (k == GCW_SLOT_DEAD && reusable == SIZE_MAX)
-            reusable = i;
-    }
+    return t->entries.values == GCW_EPHEMERON_VALUES && !gcw_pass_kept_up(t->dropped_at_gc_no);
 }
 
-/* The lookup proper, shared by the optimistic and the locked read. */
-static bool slots_lookup(const struct gcw_slots *sl, gcw_word w, void **value_out)
+/* Mutex held. Drops every value of an ephemeron map some of whose
+ * collections ran without the pass: any of them may have been reclaimed.
+ * Returns whether a warning is due (given once per map, by the caller,
+ * after it lets go of the mutex: the warn proc may use this map). */
+static bool table_drop_suspect_values(struct gcw_table *t)
 {
-    if (sl == NULL)
+    GCW_ASSERT_HELD(&t->lock);
+    if (!table_values_suspect(t))
         return false;
-    for (size_t i = slot_home(sl, w);; i = (i + 1) & sl->mask) {
-        gcw_word k = slot_key(sl, i);
-        if (k == w) {
-            if (sl->vals != NULL)
-                *value_out = atomic_load_explicit(&sl->vals[i], memory_order_relaxed);
+    GC_word gc_no = gcw_collections_settled();
+    if (gc_no == t->dropped_at_gc_no)
+        return false; /* dropped already, and no collection since */
+    gcw_seq_write_begin(&t->seq);
+    struct gcw_span s;
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(&t->entries, c, &s); c++)
+        for (size_t i = 0; i < s.n; i++) {
+            atomic_store_explicit(&s.vals[i * s.vstride], NULL, memory_order_relaxed);
+            gcw_bit_set(s.retired, i, false);
+        }
+    gcw_seq_write_end(&t->seq);
+    t->dropped_at_gc_no = gc_no;
+    bool warn = !t->warned;
+    t->warned = true;
+    return warn;
+}
+
+static void table_warn_values_dropped(size_t entries)
+{
+    GC_get_warn_proc()("GC Warning: gcweak: collections ran without gcweak's pass "
+                       "(collection-event callback replaced?); the values of an "
+                       "ephemeron map of %lu entries were dropped\n", (GC_word)entries);
+}
+
+/* ------------------------------------------------------------- delivery */
+
+/* The tables this thread is delivering removals for, innermost first: a
+ * callback that uses its own table must not start a second delivery inside
+ * the first (the outer loop picks up what the callback's operations leave),
+ * or every batch would nest one frame deeper. */
+struct delivery {
+    const struct gcw_table *t;
+    const struct delivery *outer;
+};
+static _Thread_local const struct delivery *deliveries;
+
+static bool table_delivering(const struct gcw_table *t)
+{
+    for (const struct delivery *d = deliveries; d != NULL; d = d->outer)
+        if (d->t == t)
             return true;
-        }
-        if (k == GCW_SLOT_EMPTY)
-            return false;
-    }
+    return false;
 }
 
-/* Inserting into an EMPTY slot would leave less than a quarter EMPTY. */
-static bool slots_too_full(const struct gcw_slots *sl)
-{
-    return (sl->used + 1) * 4 > slots_capacity(sl) * 3;
-}
-
-/* Live entries so few that the generation wastes most of its memory. */
-static bool slots_too_sparse(const struct gcw_slots *sl, size_t live)
-{
-    return slots_capacity(sl) > MIN_CAPACITY && live * 8 < slots_capacity(sl);
-}
-
-/* Room for n entries at a load of at most one half, so that a resize is
- * followed by at least as many inserts as it moved entries. */
-static size_t capacity_for(size_t n)
-{
-    size_t cap = MIN_CAPACITY;
-    while (cap / 2 < n)
-        cap *= 2;
-    return cap;
-}
-
-/* Copies a DEAD slot still holding a value awaiting the removal callback
- * into `to`, as such; no key, so any EMPTY slot will do. */
-static void slots_carry_removed(struct gcw_slots *from, size_t i, struct gcw_slots *to,
-                                enum gcw_values values)
-{
-    void *v = atomic_load_explicit(&from->vals[i], memory_order_relaxed);
-    if (v == NULL)
-        return;
-    size_t j = i & to->mask;
-    while (slot_key(to, j) != GCW_SLOT_EMPTY)
-        j = (j + 1) & to->mask;
-    slot_set_value(to, j, v, values);
-    atomic_store_explicit(&to->keys[j], GCW_SLOT_DEAD, memory_order_relaxed);
-    to->used++;
-}
-
-/* Copies the live entries of `from` into the unpublished generation `to`,
- * carrying each registration along, and returns how many arrived alive. */
-static size_t slots_migrate(struct gcw_slots *from, struct gcw_slots *to,
-                            enum gcw_values values, bool keep_removed)
-{
-    size_t moved = 0;
-    for (size_t i = 0; i < slots_capacity(from); i++) {
-        gcw_word k = slot_key(from, i);
-        if (!gcw_word_is_key(k)) {
-            if (keep_removed && k == GCW_SLOT_DEAD)
-                slots_carry_removed(from, i, to, values);
-            continue;
-        }
-        size_t j = slot_home(to, k);
-        while (slot_key(to, j) != GCW_SLOT_EMPTY)
-            j = (j + 1) & to->mask;
-        if (values != GCW_NO_VALUES)
-            slot_set_value(to, j, atomic_load_explicit(&from->vals[i], memory_order_relaxed),
-                           values);
-        atomic_store_explicit(&to->keys[j], k, memory_order_relaxed);
-        to->used++;
-        if (gcw_link_move(&from->keys[i], &to->keys[j])) {
-            moved++;
-        } else {
-            /* The key died after we read it: its registration went with it,
-             * so the copy would never be cleared. Its value stays for the
-             * removal callback, if there is one. */
-            atomic_store_explicit(&to->keys[j], GCW_SLOT_DEAD, memory_order_relaxed);
-            if (values != GCW_NO_VALUES && !keep_removed)
-                slot_set_value(to, j, NULL, values);
-        }
-    }
-    return moved;
-}
-
-/* Slots a migration of sl would fill: its live keys, and the removed
- * entries still awaiting the removal callback. Mutex held; the collector can
- * only lower the count until the mutex is released. */
-static size_t slots_to_carry(const struct gcw_slots *sl, bool keep_removed)
+/* Mutex held. Takes up to DELIVERY_BATCH retired values, from the cursor
+ * on, out of their entries; the entries stay dead until the next rebuild.
+ * Returns how many; *done when the cursor went past the top. */
+static size_t table_take_retired(struct gcw_table *t, void **out, bool *done)
 {
     size_t n = 0;
-    for (size_t i = 0; i < slots_capacity(sl); i++) {
-        gcw_word k = slot_key(sl, i);
-        n += gcw_word_is_key(k) ||
-             (keep_removed && k == GCW_SLOT_DEAD &&
-              atomic_load_explicit(&sl->vals[i], memory_order_relaxed) != NULL);
+    size_t top = atomic_load_explicit(&t->entries.top, memory_order_relaxed);
+    struct gcw_span s;
+    while (n < DELIVERY_BATCH && t->delivery_cursor < top) {
+        unsigned c = gcw_entry_place(t->delivery_cursor).chunk;
+        if (!gcw_entries_span(&t->entries, c, &s)) {
+            t->delivery_cursor = top;
+            break;
+        }
+        for (size_t i = t->delivery_cursor - s.first_id; i < s.n && n < DELIVERY_BATCH; i++) {
+            t->delivery_cursor = s.first_id + i + 1;
+            /* Whole words of clear bits are skipped: retired entries are few. */
+            if (i % GCW_WORD_BITS == 0 &&
+                atomic_load_explicit(&s.retired[i / GCW_WORD_BITS], memory_order_relaxed) == 0) {
+                size_t skip = s.n - i < GCW_WORD_BITS ? s.n - i : GCW_WORD_BITS;
+                t->delivery_cursor = s.first_id + i + skip;
+                i += skip - 1;
+                continue;
+            }
+            if (!gcw_bit_get(s.retired, i))
+                continue;
+            void *v = atomic_load_explicit(&s.vals[i * s.vstride], memory_order_relaxed);
+            atomic_store_explicit(&s.vals[i * s.vstride], NULL, memory_order_relaxed);
+            gcw_bit_set(s.retired, i, false);
+            /* The pass left the link registered (the value may reach the
+             * key); the program may now free the key through the value. */
+            gcw_link_unregister(&s.keys[i * s.stride]);
+            if (v != NULL)
+                out[n++] = v;
+        }
     }
+    *done = t->delivery_cursor >= top;
     return n;
 }
 
-/* Replaces the table's generation by one of at least `capacity` slots.
- * Called and returns with the mutex held, but drops it to allocate: other
- * writers may fill the old generation meanwhile, so what must move is
- * counted again once the mutex is back, and a larger generation allocated if
- * it no longer fits. GCWEAK_OK also when another writer replaced the
- * generation meanwhile: the caller re-probes. */
-static int table_resize(struct gcw_table *t, size_t capacity)
-{
-    for (;;) {
-        struct gcw_slots *old = atomic_load_explicit(&t->slots, memory_order_relaxed);
-        gcw_mutex_unlock(&t->lock);
-        struct gcw_slots *fresh = slots_new(capacity, t->values);
-        gcw_mutex_lock(&t->lock);
-        if (fresh == NULL)
-            return GCWEAK_ENOMEM;
-        if (atomic_load_explicit(&t->slots, memory_order_relaxed) != old)
-            return GCWEAK_OK; /* fresh holds no registration: just drop it */
-        bool keep_removed = t->notify != NULL;
-        size_t carry = old != NULL ? slots_to_carry(old, keep_removed) : 0;
-        if ((carry + 1) * 4 > capacity * 3) {
-            capacity = capacity_for(carry + 1);
-            continue;
-        }
-
-        gcw_seq_write_begin(&t->seq);
-        if (old != NULL)
-            t->live = slots_migrate(old, fresh, t->values, keep_removed);
-        if (keep_removed && fresh->used > t->live) /* carried some: deliver them */
-            atomic_store_explicit(&t->removals_pending, true, memory_order_relaxed);
-        atomic_store_explicit(&t->slots, fresh, memory_order_release);
-        gcw_note_store(&t->slots, fresh);
-        gcw_seq_write_end(&t->seq);
-
-        /* Readers can no longer reach the old generation's values; unless a
-         * stale pointer to it survives somewhere, which must not keep them
-         * alive. */
-        if (old != NULL && t->values != GCW_NO_VALUES)
-            for (size_t i = 0; i < slots_capacity(old); i++)
-                atomic_store_explicit(&old->vals[i], NULL, memory_order_relaxed);
-        return GCWEAK_OK;
-    }
-}
-
-/* Drops the values of slots the collector cleared and recounts. Mutex held. */
-static void table_purge(struct gcw_table *t)
-{
-    struct gcw_counts now = gcw_counts_settled();
-    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-    GC_word purged_gc_no = atomic_load_explicit(&t->purged_gc_no, memory_order_relaxed);
-    /* Every collection must have run the ephemeron pass; one that did not
-     * (our callback was replaced without chaining) may have reclaimed values
-     * whose keys live. Never hand those out: drop them all. */
-    bool values_lost = t->values == GCW_EPHEMERON_VALUES &&
-                       now.collections - purged_gc_no != now.passes - t->purged_passes;
-    bool keep_removed = t->notify != NULL && !values_lost;
-    bool pending = false;
-    size_t live = 0;
-    if (sl != NULL) {
-        for (size_t i = 0; i < slots_capacity(sl); i++) {
-            gcw_word k = slot_key(sl, i);
-            if (gcw_word_is_key(k))
-                live++;
-            if (sl->vals == NULL || (k != GCW_SLOT_DEAD && !values_lost))
-                continue;
-            if (keep_removed && k == GCW_SLOT_DEAD)
-                pending |= atomic_load_explicit(&sl->vals[i], memory_order_relaxed) != NULL;
-            else
-                atomic_store_explicit(&sl->vals[i], NULL, memory_order_relaxed);
-        }
-    }
-    atomic_store_explicit(&t->removals_pending, pending, memory_order_relaxed);
-    if (values_lost && sl != NULL)
-        GC_get_warn_proc()("GC Warning: gcweak: collections ran without the ephemeron "
-                           "pass (collection-event callback replaced?); values of %lu "
-                           "entries dropped\n", (GC_word)live);
-    t->live = live;
-    t->collections_seen += now.collections - purged_gc_no;
-    t->purged_passes = now.passes;
-    atomic_store_explicit(&t->purged_gc_no, now.collections, memory_order_relaxed);
-}
-
-static bool table_needs_purge(struct gcw_table *t)
-{
-    return GC_get_gc_no() != atomic_load_explicit(&t->purged_gc_no, memory_order_relaxed);
-}
-
-/* Hands the values of entries whose keys were reclaimed to the removal
- * callback, each exactly once: taken out of its slot under the mutex, then
- * passed on with no lock held (the callback may use this table). Call with
- * the mutex NOT held, at the end of an operation. */
+/* Hands the values of entries the pass retired to the removal callback,
+ * each exactly once, in batches taken under the mutex and delivered with no
+ * lock held. Iterative: operations the callback makes on this table do not
+ * deliver (see deliveries), this loop does, so the stack stays flat and the
+ * total time linear. Mutex NOT held. */
 static __attribute__((noinline)) void table_deliver_removals(struct gcw_table *t)
 {
-    enum { BATCH = 64 };
-    struct gcw_slots *scanned = NULL;
-    size_t from = 0;
-    while (atomic_load_explicit(&t->removals_pending, memory_order_relaxed)) {
-        void *batch[BATCH];
-        size_t n = 0;
+    if (table_delivering(t))
+        return;
+    struct delivery self = {t, deliveries};
+    deliveries = &self;
+    for (;;) {
+        void *batch[DELIVERY_BATCH];
+        bool done = false;
         gcw_mutex_lock(&t->lock);
-        void (*fn)(void *, void *) = t->notify;
-        void *arg = t->notify_arg;
-        struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-        if (sl != scanned) { /* a new generation: start over */
-            scanned = sl;
-            from = 0;
+        if (t->delivery_cursor == 0 &&
+            !atomic_exchange_explicit(&t->entries.retired, false, memory_order_relaxed)) {
+            gcw_mutex_unlock(&t->lock);
+            break;
         }
-        if (fn != NULL && sl != NULL && sl->vals != NULL) {
-            for (; from < slots_capacity(sl) && n < BATCH; from++) {
-                void *v = atomic_load_explicit(&sl->vals[from], memory_order_relaxed);
-                if (v == NULL || slot_key(sl, from) != GCW_SLOT_DEAD)
-                    continue;
-                batch[n++] = v;
-                atomic_store_explicit(&sl->vals[from], NULL, memory_order_relaxed);
-                /* A slot the pass retired may still be registered on its
-                 * key, which the program can now reach through the value. */
-                gcw_link_unregister(&sl->keys[from]);
-            }
-        }
-        bool more = fn != NULL && sl != NULL && from < slots_capacity(sl);
-        atomic_store_explicit(&t->removals_pending, more, memory_order_relaxed);
+        void (*fn)(void *, void *) = t->removal_fn;
+        void *arg = t->removal_arg;
+        size_t n = table_take_retired(t, batch, &done);
+        if (done)
+            t->delivery_cursor = 0; /* a new round only if the pass retired more */
         gcw_mutex_unlock(&t->lock);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n && fn != NULL; i++)
             fn(batch[i], arg);
         /* The batch held the values alive until each was delivered. */
         GC_reachable_here(batch);
     }
+    deliveries = self.outer;
 }
 
-/* Every public operation ends here: delivers removals a purge found. */
+/* Every public operation ends here. Mutex NOT held. A round under way
+ * (the flag already taken) is finished by the thread that started it. */
 static inline void table_finish_op(struct gcw_table *t)
 {
-    if (atomic_load_explicit(&t->removals_pending, memory_order_relaxed))
+    if (atomic_load_explicit(&t->entries.retired, memory_order_relaxed))
         table_deliver_removals(t);
 }
+
+/* -------------------------------------------------------------- rebuilds */
+
+#ifdef GCWEAK_ASSERTS
+/* Collections clear key words while the check runs unless it holds the
+ * collector's lock; it allocates nothing and takes no other lock. */
+static void *table_check_locked(void *t)
+{
+    gcw_table_check(t);
+    return NULL;
+}
+#endif
+
+/* Mutex held. Adds every live entry to ix, which no reader sees, and
+ * frees the entries the collector cleared (not those retired for the
+ * callback): an older index may still name them, but its readers fail
+ * validation before an entry is reused, which only an insert after the new
+ * index is published does. Returns how many it added. */
+static size_t table_index_entries(struct gcw_table *t, struct gcw_index *ix)
+{
+    size_t indexed = 0;
+    struct gcw_span s;
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(&t->entries, c, &s); c++) {
+        for (size_t i = 0; i < s.n; i++) {
+            if (!gcw_bit_get(s.allocated, i))
+                continue;
+            gcw_word k = atomic_load_explicit(&s.keys[i * s.stride], memory_order_relaxed);
+            if (gcw_word_is_key(k)) {
+                gcw_index_add_unpublished(ix, k, s.first_id + i);
+                indexed++;
+            } else if (!gcw_bit_get(s.retired, i)) {
+                gcw_entries_free(&t->entries, s.first_id + i);
+            }
+        }
+    }
+    return indexed;
+}
+
+/* Mutex held. Out of memory for a new index: rebuilds the old one where it
+ * is. Readers cannot probe it meanwhile, so the whole rebuild is one write
+ * section: they retry, then wait on the mutex. */
+static void table_rebuild_in_place(struct gcw_table *t, struct gcw_index *ix)
+{
+    gcw_seq_write_begin(&t->seq);
+    for (size_t i = 0; i <= ix->mask; i++)
+        atomic_store_explicit(&ix->slot[i], GCW_ISLOT_EMPTY, memory_order_relaxed);
+    ix->used = 0;
+    t->live = table_index_entries(t, ix);
+    gcw_seq_write_end(&t->seq);
+}
+
+/* Mutex held. Builds an index for the live entries and `extra` more, and
+ * publishes it. Drops the mutex to allocate, so other writers may change the
+ * table meanwhile: what fits is checked again once the mutex is back.
+ * GCWEAK_OK also when another writer rebuilt meanwhile: the caller probes
+ * again. */
+static int table_rebuild(struct gcw_table *t, size_t extra)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    for (;;) {
+        struct gcw_index *old = atomic_load_explicit(&t->index, memory_order_relaxed);
+        size_t live = gcw_entries_count_live(&t->entries);
+        size_t capacity = gcw_index_capacity_for(live + extra);
+        if (capacity == 0)
+            return GCWEAK_ENOMEM;
+        gcw_mutex_unlock(&t->lock);
+        struct gcw_index *fresh = gcw_index_new(capacity);
+        gcw_mutex_lock(&t->lock);
+        if (atomic_load_explicit(&t->index, memory_order_relaxed) != old)
+            return GCWEAK_OK;
+        /* Collections only lower the count; inserts made while we
+         * allocated may have raised it past what fresh holds. */
+        live = gcw_entries_count_live(&t->entries);
+        GC_word counted_at = gcw_collections_settled();
+        if (fresh == NULL) {
+            if (old == NULL || (live + extra) * 4 > gcw_index_capacity(old) * 3)
+                return GCWEAK_ENOMEM;
+            table_rebuild_in_place(t, old);
+        } else {
+            if ((live + extra) * 4 > capacity * 3)
+                continue;
+            t->live = table_index_entries(t, fresh);
+            gcw_seq_write_begin(&t->seq);
+            atomic_store_explicit(&t->index, fresh, memory_order_release);
+            gcw_note_store(&t->index, fresh);
+            gcw_seq_write_end(&t->seq);
+        }
+        GCW_ASSERT(t->live <= live);
+        t->live_gc_no = counted_at;
+#ifdef GCWEAK_ASSERTS
+        (void)GC_call_with_alloc_lock(table_check_locked, t);
+#endif
+        return GCWEAK_OK;
+    }
+}
+
+/* Mutex held. Makes sure entry id's chunk exists, dropping the mutex to
+ * allocate it; the caller probes again afterwards. */
+static int table_add_chunk(struct gcw_table *t, size_t id)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    unsigned c = gcw_entry_place(id).chunk;
+    struct gcw_chunk_memory mem;
+    gcw_mutex_unlock(&t->lock);
+    bool ok = gcw_entries_alloc_chunk(t->entries.values, c, &mem);
+    gcw_mutex_lock(&t->lock);
+    if (!ok)
+        return GCWEAK_ENOMEM;
+    if (atomic_load_explicit(&t->entries.chunk[c], memory_order_relaxed) == NULL)
+        gcw_entries_install_chunk(&t->entries, c, mem);
+    return GCWEAK_OK;
+}
+
+/* Mutex held. Makes t->live exact, counting once per collection. */
+static void table_count_live(struct gcw_table *t)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    GC_word gc_no = gcw_collections_settled();
+    if (gc_no == t->live_gc_no)
+        return;
+    t->live = gcw_entries_count_live(&t->entries);
+    t->live_gc_no = gc_no;
+}
+
+/* Mutex held. Whether fewer than half the entries in use are live. */
+static bool table_mostly_dead(struct gcw_table *t)
+{
+    table_count_live(t);
+    size_t top = atomic_load_explicit(&t->entries.top, memory_order_relaxed);
+    return t->live < (top - t->entries.free_count) / 2;
+}
+
+/* Too few live entries for the index's size: rebuild smaller. */
+static bool table_too_sparse(const struct gcw_table *t, const struct gcw_index *ix)
+{
+    size_t cap = gcw_index_capacity(ix);
+    return cap > gcw_index_capacity_for(0) && t->live * 8 < cap;
+}
+
+/* ------------------------------------------------------------ the API */
 
 int gcw_table_init(struct gcw_table *t, enum gcw_values values, size_t capacity_hint)
 {
     static const gcw_mutex unlocked = GCW_MUTEX_INIT;
-    atomic_init(&t->slots, NULL);
+    gcw_entries_init(&t->entries, values);
+    atomic_init(&t->index, NULL);
     atomic_init(&t->seq, 0u);
-    t->live = 0;
-    t->collections_seen = 0;
-    t->notify = NULL;
-    t->notify_arg = NULL;
-    atomic_init(&t->removals_pending, false);
-    t->values = values;
     t->lock = unlocked;
-    if (values == GCW_EPHEMERON_VALUES && gcw_ephemeron_register(t) != GCWEAK_OK)
+    t->live = 0;
+    t->removal_fn = NULL;
+    t->removal_arg = NULL;
+    t->delivery_cursor = 0;
+    t->warned = false;
+    gcw_keys_learn_kinds();
+    if (values != GCW_NO_VALUES && gcw_pass_register(&t->entries) != GCWEAK_OK)
         return GCWEAK_ENOMEM;
-    struct gcw_counts now = gcw_counts_settled();
-    atomic_init(&t->purged_gc_no, now.collections);
-    t->purged_passes = now.passes;
+    t->created_gc_no = gcw_collections_settled();
+    t->live_gc_no = t->created_gc_no;
+    t->dropped_at_gc_no = t->created_gc_no;
     if (capacity_hint > 0) {
-        struct gcw_slots *sl = slots_new(capacity_for(capacity_hint), values);
-        if (sl == NULL)
+        size_t cap = gcw_index_capacity_for(capacity_hint);
+        struct gcw_index *ix = cap != 0 ? gcw_index_new(cap) : NULL;
+        if (ix == NULL)
             return GCWEAK_ENOMEM;
-        atomic_store_explicit(&t->slots, sl, memory_order_release);
-        gcw_note_store(&t->slots, sl);
+        atomic_store_explicit(&t->index, ix, memory_order_release);
+        gcw_note_store(&t->index, ix);
     }
     return GCWEAK_OK;
 }
 
-size_t gcw_table_capacity(const struct gcw_table *t)
+/* Key present: replaces its value if `replace`, else reports it. */
+static void table_update_present(struct gcw_table *t, size_t id, void *value, bool replace,
+                                 void **existing)
 {
-    const struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-    return sl != NULL ? slots_capacity(sl) : 0;
-}
-
-void gcw_table_visit_entries(struct gcw_table *t)
-{
-    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-    if (sl == NULL || sl->vals == NULL)
+    if (t->entries.values == GCW_NO_VALUES)
         return;
-    for (size_t i = 0; i < slots_capacity(sl); i++) {
-        gcw_word k = slot_key(sl, i);
-        if (gcw_word_is_key(k))
-            gcw_ephemeron_entry((const void *)GC_REVEAL_POINTER(k),
-                                atomic_load_explicit(&sl->vals[i], memory_order_relaxed));
-    }
-}
-
-/* Key present at `at`: replaces its value if `replace`, else reports it. */
-static void table_update_present(struct gcw_table *t, struct gcw_slots *sl, size_t at,
-                                 void *value, bool replace, void **existing)
-{
-    if (t->values == GCW_NO_VALUES)
-        return;
+    _Atomic gcw_word *key = gcw_entry_key(&t->entries, id);
+    _Atomic(void *) *slot = gcw_entry_value(&t->entries, id, key);
     if (!replace) {
         if (existing != NULL)
-            *existing = atomic_load_explicit(&sl->vals[at], memory_order_relaxed);
+            *existing = atomic_load_explicit(slot, memory_order_relaxed);
         return;
     }
     gcw_seq_write_begin(&t->seq);
-    slot_set_value(sl, at, value, t->values);
+    gcw_entries_set_value(&t->entries, slot, value);
     gcw_seq_write_end(&t->seq);
-}
-
-/* Puts a new entry into slot `at`, EMPTY or DEAD. */
-static int table_fill_slot(struct gcw_table *t, struct gcw_slots *sl, size_t at, gcw_word w,
-                           void *obj, void *value)
-{
-    bool fills_empty = slot_key(sl, at) == GCW_SLOT_EMPTY;
-    /* Register before the key word is visible: a slot holds a key word only
-     * while registered on that key's object. */
-    int rc = gcw_link_register(&sl->keys[at], obj);
-    if (rc != GCWEAK_OK)
-        return rc;
-    gcw_seq_write_begin(&t->seq);
-    if (t->values != GCW_NO_VALUES)
-        slot_set_value(sl, at, value, t->values);
-    atomic_store_explicit(&sl->keys[at], w, memory_order_release);
-    gcw_seq_write_end(&t->seq);
-    sl->used += fills_empty;
-    t->live++;
-    return GCWEAK_OK;
-}
-
-/* The generation must be replaced before slot `at` can take a new key. */
-static bool table_needs_resize(const struct gcw_table *t, const struct gcw_slots *sl, size_t at)
-{
-    if (sl == NULL)
-        return true;
-    bool fills_empty = slot_key(sl, at) == GCW_SLOT_EMPTY;
-    /* Removed entries awaiting the callback would move with a shrink and
-     * keep the new generation as large: shrink once they are delivered. */
-    bool removals_wait = atomic_load_explicit(&t->removals_pending, memory_order_relaxed);
-    return (fills_empty && slots_too_full(sl)) ||
-           (slots_too_sparse(sl, t->live) && !removals_wait);
 }
 
 /* Stores value for key. When key is present: replaces its value if
@@ -500,47 +412,78 @@ static bool table_needs_resize(const struct gcw_table *t, const struct gcw_slots
  * obj is the key's object if the caller knows it, else NULL: it is then
  * looked up only if the key is absent, since a key found in the table was
  * validated when it went in, and the lookup of its object is a cache miss
- * that an update (the counter, the cache refresh) need not pay.
- * GCWEAK_EINVAL for a key that is absent and not in the collector's heap. */
+ * that an update need not pay. GCWEAK_EINVAL for a key that is absent and
+ * not in the collector's heap. */
 static int table_insert(struct gcw_table *t, void *obj, const void *key, void *value,
                         bool replace, void **existing)
 {
     gcw_word w = gcw_key_word(key);
-    int rc = GCWEAK_OK;
     if (!gcw_word_is_key(w))
         return GCWEAK_EINVAL;
-
+    int rc = GCWEAK_OK;
+    bool compacted = false;
     gcw_mutex_lock(&t->lock);
-    if (table_needs_purge(t))
-        table_purge(t);
+    bool warn = table_drop_suspect_values(t);
     for (;;) {
-        struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-        size_t at = 0;
-        if (sl != NULL && slots_find(sl, w, &at)) {
-            table_update_present(t, sl, at, value, replace, existing);
+        struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
+        size_t at = 0, id = 0;
+        if (ix != NULL && gcw_index_find(ix, &t->entries, w, &at, &id)) {
+            table_update_present(t, id, value, replace, existing);
             break;
         }
         if (obj == NULL && (obj = gcw_key_object(key)) == NULL) {
             rc = GCWEAK_EINVAL;
             break;
         }
-        if (table_needs_resize(t, sl, at)) {
-            rc = table_resize(t, capacity_for(t->live + 1));
-            if (rc == GCWEAK_OK)
-                continue;
+        if (ix == NULL || gcw_index_too_full_for(ix, at)) {
+            rc = table_rebuild(t, 1);
+            if (rc != GCWEAK_OK)
+                break;
+            continue;
+        }
+        id = gcw_entries_next_free(&t->entries);
+        if (id >= GCW_MAX_ENTRIES) {
+            rc = GCWEAK_ENOMEM;
             break;
         }
-        rc = table_fill_slot(t, sl, at, w, obj, value);
-        if (rc == GCWEAK_OK && existing != NULL)
+        if (!gcw_entries_have_chunk(&t->entries, id)) {
+            /* Before the storage doubles: if most entries are dead, a
+             * rebuild frees them for reuse instead. Once per insert, since
+             * entries retired for the callback stay until delivered. */
+            if (!compacted && table_mostly_dead(t)) {
+                compacted = true;
+                rc = table_rebuild(t, 1);
+                if (rc != GCWEAK_OK)
+                    break;
+                continue;
+            }
+            rc = table_add_chunk(t, id);
+            if (rc != GCWEAK_OK)
+                break;
+            continue;
+        }
+        /* Registered before the key word is visible: an entry holds a key
+         * word only while its slot is registered on that key's object. */
+        rc = gcw_link_register(gcw_entry_key(&t->entries, id), obj);
+        if (rc != GCWEAK_OK)
+            break;
+        gcw_seq_write_begin(&t->seq);
+        gcw_entries_fill(&t->entries, id, w, value);
+        gcw_index_put(ix, at, w, id);
+        gcw_seq_write_end(&t->seq);
+        t->live++;
+        if (existing != NULL)
             *existing = value;
         break;
     }
     gcw_mutex_unlock(&t->lock);
     /* Until the key word is stored and registered, only this frame may hold
      * the key: it must not die before then. Nor the value: an ephemeron
-     * table's value is invisible to the marker until its key word is. */
+     * map's value is invisible to the marker until its key word is. */
     GC_reachable_here(key);
     GC_reachable_here(value);
+    if (warn)
+        table_warn_values_dropped(t->live);
     table_finish_op(t);
     return rc;
 }
@@ -570,38 +513,27 @@ int gcw_table_get_or_create(struct gcw_table *t, const void *key,
     return rc;
 }
 
-/* The reader's slow paths, kept out of gcw_table_get so that its fast path
- * saves no registers and stays short. */
-static __attribute__((noinline)) void table_purge_for_reader(struct gcw_table *t)
+/* The reader's slow path, kept out of gcw_table_get so that its fast path
+ * saves no registers and stays short: a writer kept the table busy, or the
+ * pass missed a collection. Reads under the mutex. */
+static __attribute__((noinline)) bool table_get_locked(struct gcw_table *t, gcw_word w,
+                                                       void **v)
 {
-    gcw_mutex_lock(&t->lock);
-    if (table_needs_purge(t))
-        table_purge(t);
-    gcw_mutex_unlock(&t->lock);
-    table_finish_op(t);
-}
-
-/* One optimistic read: true when it was valid, with *found and *v set. */
-static inline bool table_read_once(struct gcw_table *t, gcw_word w, bool *found, void **v)
-{
-    unsigned s = gcw_seq_read_begin(&t->seq);
-    *found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_acquire), w, v);
-    return gcw_seq_read_valid(&t->seq, s);
-}
-
-static __attribute__((noinline)) bool table_get_contended(struct gcw_table *t, gcw_word w,
-                                                          void **v)
-{
-    bool found = false;
-    for (int attempt = 0; attempt < OPTIMISTIC_READS; attempt++) {
+    for (int attempt = 0; attempt < OPTIMISTIC_READS && !table_values_suspect(t); attempt++) {
         gcw_cpu_relax();
-        if (table_read_once(t, w, &found, v))
+        unsigned s = gcw_seq_read_begin(&t->seq);
+        bool found =
+            table_find(t, atomic_load_explicit(&t->index, memory_order_acquire), w, v) != NULL;
+        if (gcw_seq_read_valid(&t->seq, s) && !table_values_suspect(t))
             return found;
     }
-    /* A writer kept the table busy (a long resize): wait for it. */
     gcw_mutex_lock(&t->lock);
-    found = slots_lookup(atomic_load_explicit(&t->slots, memory_order_relaxed), w, v);
+    bool warn = table_drop_suspect_values(t);
+    bool found =
+        table_find(t, atomic_load_explicit(&t->index, memory_order_relaxed), w, v) != NULL;
     gcw_mutex_unlock(&t->lock);
+    if (warn)
+        table_warn_values_dropped(t->live);
     return found;
 }
 
@@ -610,15 +542,17 @@ bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
     gcw_word w = gcw_key_word(key);
     if (!gcw_word_is_key(w))
         return false;
-    if (table_needs_purge(t))
-        table_purge_for_reader(t);
     void *v = NULL;
-    bool found = false;
-    if (!table_read_once(t, w, &found, &v))
-        found = table_get_contended(t, w, &v);
+    unsigned s = gcw_seq_read_begin(&t->seq);
+    bool found = table_find(t, atomic_load_explicit(&t->index, memory_order_acquire), w, &v);
+    /* Validated after the read: a collection that ran without the pass
+     * meanwhile may have reclaimed the value just read. */
+    if (!gcw_seq_read_valid(&t->seq, s) || table_values_suspect(t))
+        found = table_get_locked(t, w, &v);
     /* Written only now: a read that failed validation may have set v. */
     if (found && value_out != NULL)
         *value_out = v;
+    table_finish_op(t);
     return found;
 }
 
@@ -628,23 +562,27 @@ bool gcw_table_remove(struct gcw_table *t, const void *key)
     if (!gcw_word_is_key(w))
         return false;
     gcw_mutex_lock(&t->lock);
-    if (table_needs_purge(t))
-        table_purge(t);
-    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-    size_t at = 0;
-    bool found = sl != NULL && slots_find(sl, w, &at);
+    struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
+    size_t at = 0, id = 0;
+    bool found = ix != NULL && gcw_index_find(ix, &t->entries, w, &at, &id);
     if (found) {
+        _Atomic gcw_word *slot = gcw_entry_key(&t->entries, id);
         gcw_seq_write_begin(&t->seq);
-        atomic_store_explicit(&sl->keys[at], GCW_SLOT_DEAD, memory_order_relaxed);
-        if (sl->vals != NULL)
-            atomic_store_explicit(&sl->vals[at], NULL, memory_order_relaxed);
+        gcw_index_remove(ix, at);
+        gcw_entries_free(&t->entries, id);
         gcw_seq_write_end(&t->seq);
-        /* A registration left on a deleted key would outlive our interest in
-         * it: if the program then frees the key with GC_FREE, the collector
-         * later reads the mark bits of a block that no longer exists. */
-        gcw_link_unregister(&sl->keys[at]);
         GCW_ASSERT(t->live > 0);
         t->live--;
+        /* A registration left on an ordinary key is harmless: the collector
+         * clears a slot we no longer read, and the next fill retargets it,
+         * so the common delete pays no walk of the collector's link table.
+         * Keys the program could free explicitly under a live link (keys.c)
+         * are unlinked. The caller holds key, so its object is live. */
+        void *obj = gcw_key_object(key);
+        if (obj != NULL && gcw_key_object_needs_unlink(obj))
+            gcw_link_unregister(slot);
+        if (table_too_sparse(t, ix))
+            (void)table_rebuild(t, 0); /* out of memory: stay large */
     }
     gcw_mutex_unlock(&t->lock);
     table_finish_op(t);
@@ -654,8 +592,7 @@ bool gcw_table_remove(struct gcw_table *t, const void *key)
 size_t gcw_table_count(struct gcw_table *t)
 {
     gcw_mutex_lock(&t->lock);
-    if (table_needs_purge(t))
-        table_purge(t);
+    table_count_live(t);
     size_t n = t->live;
     gcw_mutex_unlock(&t->lock);
     table_finish_op(t);
@@ -664,20 +601,25 @@ size_t gcw_table_count(struct gcw_table *t)
 
 void gcw_table_clear(struct gcw_table *t)
 {
-    gcw_mutex_lock(&t->lock);
-    struct gcw_slots *old = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    /* Keys that died before the clear get their callback, as they would
+     * from any other operation: deliver first, and again if a collection
+     * retired more before the mutex was taken. */
+    for (;;) {
+        table_finish_op(t);
+        gcw_mutex_lock(&t->lock);
+        if (!atomic_load_explicit(&t->entries.retired, memory_order_relaxed) &&
+            t->delivery_cursor == 0)
+            break;
+        gcw_mutex_unlock(&t->lock);
+    }
+    /* The entries are dropped whole: the collector reclaims the chunks and,
+     * with them, whatever links they still hold registered. */
     gcw_seq_write_begin(&t->seq);
-    atomic_store_explicit(&t->slots, NULL, memory_order_release);
+    atomic_store_explicit(&t->index, NULL, memory_order_release);
+    gcw_entries_drop_all(&t->entries);
     gcw_seq_write_end(&t->seq);
     t->live = 0;
-    atomic_store_explicit(&t->removals_pending, false, memory_order_relaxed);
-    /* The old generation is private now, but release its registrations at
-     * once rather than when the collector reclaims it, so that nothing of
-     * the cleared entries costs collection time. */
-    if (old != NULL)
-        for (size_t i = 0; i < slots_capacity(old); i++)
-            if (gcw_word_is_key(slot_key(old, i)))
-                gcw_link_unregister(&old->keys[i]);
+    t->live_gc_no = gcw_collections_settled();
     gcw_mutex_unlock(&t->lock);
 }
 
@@ -687,32 +629,36 @@ void gcw_table_clear(struct gcw_table *t)
 struct snapshot {
     struct gcw_table *t;
     void **out;
+    size_t room;
     size_t stride; /* 2 with values, 1 without */
     size_t n;
-    bool stale;    /* a collection ran since the purge: purge and retry */
+    bool overflow;
 };
 
 static void *snapshot_fill(void *arg)
 {
     struct snapshot *sn = arg;
-    struct gcw_table *t = sn->t;
     sn->n = 0;
-    sn->stale = GC_get_gc_no() != atomic_load_explicit(&t->purged_gc_no, memory_order_relaxed);
-    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-    if (sn->stale || sl == NULL)
-        return NULL;
-    for (size_t i = 0; i < slots_capacity(sl); i++) {
-        gcw_word k = slot_key(sl, i);
-        if (!gcw_word_is_key(k))
-            continue;
-        void **entry = &sn->out[sn->n++ * sn->stride];
-        entry[0] = GC_REVEAL_POINTER(k);
-        /* Barriers need no lock: GC_end_stubborn_change only sets a bit. */
-        GC_end_stubborn_change(&entry[0]);
-        if (sn->stride == 2) {
-            entry[1] = atomic_load_explicit(&sl->vals[i], memory_order_relaxed);
-            if (entry[1] != NULL)
-                GC_end_stubborn_change(&entry[1]);
+    sn->overflow = false;
+    struct gcw_span s;
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(&sn->t->entries, c, &s); c++) {
+        for (size_t i = 0; i < s.n; i++) {
+            gcw_word k = atomic_load_explicit(&s.keys[i * s.stride], memory_order_relaxed);
+            if (!gcw_word_is_key(k))
+                continue;
+            if (sn->n == sn->room) {
+                sn->overflow = true;
+                return NULL;
+            }
+            void **entry = &sn->out[sn->n++ * sn->stride];
+            entry[0] = GC_REVEAL_POINTER(k);
+            /* Barriers need no lock: GC_end_stubborn_change only sets a bit. */
+            GC_end_stubborn_change(&entry[0]);
+            if (sn->stride == 2) {
+                entry[1] = atomic_load_explicit(&s.vals[i * s.vstride], memory_order_relaxed);
+                if (entry[1] != NULL)
+                    GC_end_stubborn_change(&entry[1]);
+            }
         }
     }
     return NULL;
@@ -720,25 +666,25 @@ static void *snapshot_fill(void *arg)
 
 int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
 {
-    struct snapshot sn = {.t = t, .stride = t->values == GCW_NO_VALUES ? 1 : 2};
-    size_t room = 0;
+    struct snapshot sn = {.t = t, .stride = t->entries.values == GCW_NO_VALUES ? 1 : 2};
     for (;;) {
         gcw_mutex_lock(&t->lock);
-        if (table_needs_purge(t))
-            table_purge(t);
-        struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-        size_t need = sl != NULL ? sl->used : 0; /* at least the live keys */
-        if (need <= room) {
+        bool warn = table_drop_suspect_values(t);
+        size_t need = t->live; /* a bound: collections only lower it */
+        if (sn.out != NULL && need <= sn.room) {
             (void)GC_call_with_alloc_lock(snapshot_fill, &sn);
             gcw_mutex_unlock(&t->lock);
-            if (!sn.stale)
-                break;
-            continue;
+            if (warn)
+                table_warn_values_dropped(t->live);
+            GCW_ASSERT(!sn.overflow);
+            break;
         }
         gcw_mutex_unlock(&t->lock);
+        if (warn)
+            table_warn_values_dropped(t->live);
         /* Allocate unlocked (it may run finalizers that use this table). */
-        room = need;
-        sn.out = gcw_alloc_scanned(room * sn.stride * sizeof *sn.out);
+        sn.room = need;
+        sn.out = gcw_alloc_scanned((need > 0 ? need : 1) * sn.stride * sizeof *sn.out);
         if (sn.out == NULL)
             return GCWEAK_ENOMEM;
     }
@@ -756,59 +702,89 @@ int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
 void gcw_table_stats(struct gcw_table *t, gcweak_stats *out)
 {
     gcw_mutex_lock(&t->lock);
-    if (table_needs_purge(t))
-        table_purge(t);
-    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
+    table_count_live(t);
+    struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
     out->entries = t->live;
-    out->capacity = sl != NULL ? slots_capacity(sl) : 0;
-    out->dead_slots = sl != NULL ? sl->used - t->live : 0;
-    out->collections = (size_t)t->collections_seen;
-    out->bytes = 0;
-    if (sl != NULL) {
-        out->bytes = GC_size(sl) + GC_size((void *)sl->keys);
-        if (sl->vals != NULL)
-            out->bytes += GC_size((void *)sl->vals);
-    }
+    out->capacity = ix != NULL ? gcw_index_capacity(ix) : 0;
+    out->dead_slots = ix != NULL && ix->used > t->live ? ix->used - t->live : 0;
+    out->collections = (size_t)(gcw_collections_settled() - t->created_gc_no);
+    out->bytes = gcw_entries_bytes(&t->entries) + (ix != NULL ? GC_size(ix) : 0);
     gcw_mutex_unlock(&t->lock);
     table_finish_op(t);
 }
 
-void gcw_table_set_notifier(struct gcw_table *t, void (*fn)(void *value, void *arg), void *arg)
+void gcw_table_on_removal(struct gcw_table *t, void (*fn)(void *value, void *arg), void *arg)
 {
-    /* An ephemeron table's DEAD slots hold values the collector reclaimed,
-     * unless the pass retired them for a callback. Purging before the switch
-     * drops the former; no collection may slip in between. */
-    GC_disable();
     gcw_mutex_lock(&t->lock);
-    table_purge(t);
-    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-    if (fn == NULL && sl != NULL && sl->vals != NULL) {
-        for (size_t i = 0; i < slots_capacity(sl); i++)
-            if (slot_key(sl, i) == GCW_SLOT_DEAD)
-                atomic_store_explicit(&sl->vals[i], NULL, memory_order_relaxed);
-        atomic_store_explicit(&t->removals_pending, false, memory_order_relaxed);
+    if (fn == NULL) {
+        /* Values awaiting a callback that is gone are released. */
+        void *ignored[DELIVERY_BATCH];
+        bool done = false;
+        t->delivery_cursor = 0;
+        atomic_store_explicit(&t->entries.retired, false, memory_order_relaxed);
+        while (!done)
+            (void)table_take_retired(t, ignored, &done);
+        t->delivery_cursor = 0;
     }
-    t->notify = fn;
-    t->notify_arg = arg;
+    atomic_store_explicit(&t->entries.retire, fn != NULL, memory_order_relaxed);
+    t->removal_fn = fn;
+    t->removal_arg = arg;
     gcw_mutex_unlock(&t->lock);
-    GC_enable();
     table_finish_op(t);
 }
 
-void gcw_table_retire_dead(struct gcw_table *t)
+/* ------------------------------------------------------ consistency check */
+
+#ifdef GCWEAK_ASSERTS
+void gcw_table_check(struct gcw_table *t)
 {
-    struct gcw_slots *sl = atomic_load_explicit(&t->slots, memory_order_relaxed);
-    if (t->notify == NULL || sl == NULL || sl->vals == NULL)
-        return;
-    for (size_t i = 0; i < slots_capacity(sl); i++) {
-        gcw_word k = slot_key(sl, i);
-        void *v = atomic_load_explicit(&sl->vals[i], memory_order_relaxed);
-        if (gcw_word_is_key(k)) {
-            if (gcw_ephemeron_key_marked((const void *)GC_REVEAL_POINTER(k)))
-                continue;
-            atomic_store_explicit(&sl->keys[i], GCW_SLOT_DEAD, memory_order_relaxed);
+    GCW_ASSERT_HELD(&t->lock);
+    const struct gcw_entries *e = &t->entries;
+    struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
+    size_t top = atomic_load_explicit(&e->top, memory_order_relaxed);
+    size_t in_use = 0, free_below_hint = 0;
+    struct gcw_span s;
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++)
+        for (size_t i = 0; i < s.n; i++) {
+            gcw_word k = atomic_load_explicit(&s.keys[i * s.stride], memory_order_relaxed);
+            bool used = gcw_bit_get(s.allocated, i);
+            in_use += used;
+            free_below_hint += !used && s.first_id + i < e->free_hint;
+            /* A free entry holds no key; a retired one holds none either. */
+            GCW_ASSERT(used || !gcw_word_is_key(k));
+            GCW_ASSERT(!gcw_bit_get(s.retired, i) || (used && !gcw_word_is_key(k)));
         }
-        if (k != GCW_SLOT_EMPTY)
-            gcw_ephemeron_keep(v);
+    GCW_ASSERT(free_below_hint == 0);
+    GCW_ASSERT(in_use + e->free_count == top);
+    if (ix == NULL)
+        return;
+    /* Every live entry is named by exactly one slot, at or after its home,
+     * with no EMPTY slot between; every slot names an entry in use, with
+     * that entry's key's fingerprint while the key is there. */
+    size_t used = 0, named = 0;
+    for (size_t i = 0; i <= ix->mask; i++) {
+        gcw_islot sl = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
+        if (sl == GCW_ISLOT_EMPTY)
+            continue;
+        used++;
+        if (sl == GCW_ISLOT_REMOVED)
+            continue;
+        size_t id = (size_t)(uint32_t)sl - 1;
+        GCW_ASSERT(id < top);
+        struct gcw_place p = gcw_entry_place(id);
+        GCW_ASSERT(gcw_bit_get((_Atomic gcw_word *)atomic_load(&e->chunk[p.chunk]), p.at));
+        gcw_word k = atomic_load_explicit(gcw_entry_key(e, id), memory_order_relaxed);
+        if (!gcw_word_is_key(k))
+            continue;
+        named++;
+        GCW_ASSERT((uint32_t)(sl >> 32) == gcw_word_fingerprint(k));
+        for (size_t j = gcw_index_home(ix, k); j != i; j = (j + 1) & ix->mask)
+            GCW_ASSERT(atomic_load_explicit(&ix->slot[j], memory_order_relaxed) !=
+                       GCW_ISLOT_EMPTY);
+        size_t again = 0;
+        GCW_ASSERT(gcw_index_lookup(ix, e, k, &again) != NULL && again == id);
     }
+    GCW_ASSERT(used == ix->used && used * 4 <= gcw_index_capacity(ix) * 3);
+    GCW_ASSERT(named == gcw_entries_count_live(e));
 }
+#endif

@@ -1,0 +1,92 @@
+/*
+ * The index: an open-addressing hash from keys to entry numbers. See
+ * index.c for the invariants.
+ */
+#ifndef GCWEAK_INDEX_H
+#define GCWEAK_INDEX_H
+
+#include "entries.h"
+
+/* A slot: the key's fingerprint in the high half, entry number + 1 in the
+ * low half. */
+typedef uint64_t gcw_islot;
+#define GCW_ISLOT_EMPTY ((gcw_islot)0)
+#define GCW_ISLOT_REMOVED ((gcw_islot)0xFFFFFFFFu)
+
+struct gcw_index {
+    size_t mask;      /* capacity - 1; capacity is a power of two */
+    unsigned shift;   /* word bits - log2(capacity) */
+    size_t used;      /* slots not EMPTY; writers only */
+    _Atomic gcw_islot slot[];
+};
+
+static inline gcw_islot gcw_islot_make(uint32_t fingerprint, size_t id)
+{
+    return ((gcw_islot)fingerprint << 32) | (gcw_islot)(uint32_t)(id + 1);
+}
+
+static inline size_t gcw_index_capacity(const struct gcw_index *ix)
+{
+    return ix->mask + 1;
+}
+
+static inline size_t gcw_index_home(const struct gcw_index *ix, gcw_word w)
+{
+    return (size_t)(gcw_word_hash(w) >> ix->shift);
+}
+
+/*
+ * Finds the entry holding key word w. Returns its key word's address (the
+ * entry's place: its value is beside it, see gcw_entry_value) and sets *id,
+ * or NULL. Readers call it without a lock, so every load is atomic and what
+ * it finds must be validated by the caller (the table's sequence counter).
+ */
+static inline _Atomic gcw_word *gcw_index_lookup(const struct gcw_index *ix,
+                                                 const struct gcw_entries *e, gcw_word w,
+                                                 size_t *id)
+{
+    if (ix == NULL)
+        return NULL;
+    uint32_t fp = gcw_word_fingerprint(w);
+    for (size_t i = gcw_index_home(ix, w);; i = (i + 1) & ix->mask) {
+        gcw_islot s = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
+        if (s == GCW_ISLOT_EMPTY)
+            return NULL;
+        if ((uint32_t)(s >> 32) != fp || s == GCW_ISLOT_REMOVED)
+            continue;
+        size_t n = (size_t)(uint32_t)s - 1;
+        _Atomic gcw_word *key = gcw_entry_key(e, n);
+        if (key != NULL && atomic_load_explicit(key, memory_order_relaxed) == w) {
+            *id = n;
+            return key;
+        }
+    }
+}
+
+/* Room for n entries at a load of at most one half, so that a rebuild is
+ * followed by at least a quarter of the capacity in inserts; 0 when n is
+ * more than an index can hold. */
+size_t gcw_index_capacity_for(size_t n);
+
+/* A new index of `capacity` EMPTY slots, or NULL when out of memory. May
+ * collect and run finalizers: never call with a table mutex held. */
+struct gcw_index *gcw_index_new(size_t capacity);
+
+/* Writers, table mutex held. Probes for w: true with *at = its slot and
+ * *id = its entry when present; otherwise false with *at = where an insert
+ * puts it (the first REMOVED slot on the probe path, else the EMPTY one that
+ * ended it). */
+bool gcw_index_find(const struct gcw_index *ix, const struct gcw_entries *e, gcw_word w,
+                    size_t *at, size_t *id);
+
+/* Whether putting a new key at slot `at` would fill more than three
+ * quarters of the slots, the most linear probing is kept at. */
+bool gcw_index_too_full_for(const struct gcw_index *ix, size_t at);
+
+void gcw_index_put(struct gcw_index *ix, size_t at, gcw_word w, size_t id);
+void gcw_index_remove(struct gcw_index *ix, size_t at);
+
+/* Adds w (known absent) to an index no reader sees yet. */
+void gcw_index_add_unpublished(struct gcw_index *ix, gcw_word w, size_t id);
+
+#endif /* GCWEAK_INDEX_H */

@@ -1,0 +1,34 @@
+/*
+ * Collector glue: every call gcweak makes into bdwgc's disappearing links and
+ * allocator, in one place (links.c).
+ */
+#ifndef GCWEAK_LINKS_H
+#define GCWEAK_LINKS_H
+
+#include "keys.h"
+
+/* Registers *slot to be zeroed when obj (an object base) dies; a slot that
+ * is still registered on an earlier key is retargeted. GCWEAK_OK or
+ * GCWEAK_ENOMEM. Takes the allocation lock; runs no finalizer and never
+ * collects, so the caller may hold its own mutex. */
+int gcw_link_register(_Atomic gcw_word *slot, void *obj);
+
+/* Drops any registration of *slot. */
+void gcw_link_unregister(_Atomic gcw_word *slot);
+
+/* Memory for tables: scanned (zeroed) and pointer-free (not zeroed). May
+ * collect and run finalizers: never call with a table mutex held. */
+void *gcw_alloc_scanned(size_t bytes);
+void *gcw_alloc_pointer_free(size_t bytes);
+
+/* The write barrier: call after storing `stored` into scanned memory at slot,
+ * so that incremental collection with manual dirty bits sees the store. */
+static inline void gcw_note_store(const volatile void *slot, const void *stored)
+{
+    if (stored != NULL) {
+        GC_end_stubborn_change((const void *)slot);
+        GC_reachable_here(stored);
+    }
+}
+
+#endif /* GCWEAK_LINKS_H */
