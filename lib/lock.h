@@ -72,11 +72,7 @@ typedef struct {
     _Atomic uintptr_t owner;
 } gcw_mutex;
 #  define GCW_MUTEX_INIT {GCW_NATIVE_MUTEX_INIT, 0}
-static inline uintptr_t gcw_this_thread(void)
-{
-    static _Thread_local char tag;
-    return (uintptr_t)&tag;
-}
+uintptr_t gcw_this_thread(void); /* lock.c */
 static inline void gcw_mutex_lock(gcw_mutex *m)
 {
     GCW_ASSERT(atomic_load(&m->owner) != gcw_this_thread()); /* not reentrant */
