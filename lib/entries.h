@@ -10,12 +10,13 @@
 
 #include "links.h"
 
-/* How a table holds values. */
+/* How a table holds values. Map values sit beside their keys in pointer-free
+ * memory, where the marker never looks; the pass (ephemeron.c) marks them. */
 enum gcw_values {
     GCW_NO_VALUES,        /* sets */
-    GCW_STRONG_VALUES,    /* scanned memory: a value lives while its entry does */
-    GCW_EPHEMERON_VALUES, /* beside the key, pointer-free, traced by the pass */
-    GCW_OPAQUE_VALUES     /* beside the key, pointer-free, never traced */
+    GCW_STRONG_VALUES,    /* weak-key maps: marked while the entry lives */
+    GCW_EPHEMERON_VALUES, /* marked while the key is reachable otherwise */
+    GCW_OPAQUE_VALUES     /* never marked: not pointers */
 };
 
 /* Chunk c holds GCW_FIRST_CHUNK << c entries. On 64-bit platforms 28 chunks
@@ -30,18 +31,25 @@ enum { GCW_FIRST_CHUNK_LOG = 4, GCW_FIRST_CHUNK = 1 << GCW_FIRST_CHUNK_LOG };
 #define GCW_MAX_ENTRIES ((((size_t)1 << GCW_CHUNKS) - 1) * GCW_FIRST_CHUNK)
 
 struct gcw_entries {
-    /* Pointer-free blocks: [allocated bits][retired bits][entries]. */
+    /* Pointer-free blocks: the entries, then their flags (entry_flags). */
     _Atomic(gcw_word *) chunk[GCW_CHUNKS];
-    /* Weak-key maps only: each chunk's values, in scanned memory. */
-    _Atomic(void **) strong[GCW_CHUNKS];
     _Atomic size_t top;    /* entry numbers handed out so far */
     size_t free_count;     /* free entries below top; writers only */
     size_t free_hint;      /* no free entry below it; writers only */
     enum gcw_values values;
-    unsigned stride;       /* words per entry in a chunk: 1, or 2 with the value */
-    /* Shared with the collector-side pass (pass.c). */
+    unsigned stride;       /* words per entry: 2 with a value, 1 without */
+    /* Shared with the collector-side pass (ephemeron.c). */
     atomic_bool retire;    /* a removal callback wants dead entries' values */
     atomic_bool retired;   /* the pass retired entries not yet delivered */
+};
+
+/* Per-entry flags, a word of each per 64 entries, the three words of a
+ * group side by side so that one cache line holds all of an entry's. */
+enum gcw_flag {
+    GCW_IN_USE,  /* the entry is allocated (live, or dead until a rebuild) */
+    GCW_RETIRED, /* its value awaits the removal callback */
+    GCW_UNLINK,  /* its link must be dropped when it is deleted (keys.c) */
+    GCW_FLAGS
 };
 
 /* Where entry number id lives. */
@@ -81,60 +89,64 @@ static inline size_t gcw_chunk_first_id(unsigned c)
     return gcw_chunk_length(c) - GCW_FIRST_CHUNK;
 }
 
-static inline size_t gcw_chunk_bitmap_words(unsigned c)
+static inline size_t gcw_chunk_flag_words(unsigned c)
 {
-    return (gcw_chunk_length(c) + GCW_WORD_BITS - 1) / GCW_WORD_BITS;
+    return GCW_FLAGS * ((gcw_chunk_length(c) + GCW_WORD_BITS - 1) / GCW_WORD_BITS);
 }
 
 /* The key word of entry id, the registered link slot; NULL when its chunk
- * is not there (a reader holding an out-of-date entry number). */
+ * is not there (a reader holding an out-of-date entry number). A map's
+ * value is the next word. */
 static inline _Atomic gcw_word *gcw_entry_key(const struct gcw_entries *e, size_t id)
 {
     struct gcw_place p = gcw_entry_place(id);
     gcw_word *block = atomic_load_explicit(&e->chunk[p.chunk], memory_order_acquire);
     if (block == NULL)
         return NULL;
-    return (_Atomic gcw_word *)(block + 2 * gcw_chunk_bitmap_words(p.chunk) + p.at * e->stride);
+    return (_Atomic gcw_word *)(block + p.at * e->stride);
 }
 
-/* The value word of entry id, whose key word is `key` (from gcw_entry_key);
- * NULL for sets. */
-static inline _Atomic(void *) *gcw_entry_value(const struct gcw_entries *e, size_t id,
-                                                _Atomic gcw_word *key)
+static inline _Atomic(void *) *gcw_entry_value(_Atomic gcw_word *key)
 {
-    if (e->stride == 2)
-        return (_Atomic(void *) *)(key + 1);
-    if (e->values != GCW_STRONG_VALUES)
-        return NULL;
-    struct gcw_place p = gcw_entry_place(id);
-    void **vals = atomic_load_explicit(&e->strong[p.chunk], memory_order_acquire);
-    return (_Atomic(void *) *)&vals[p.at];
+    return (_Atomic(void *) *)(key + 1);
 }
 
 /*
  * A chunk seen as arrays, for walks in memory order (the pass, rebuilds,
  * counts): entry i of the span is number first_id + i, its key word
- * keys[i * stride], its value vals[i * vstride] (vals NULL for sets).
+ * keys[i * stride], its value the word after (maps only).
  */
 struct gcw_span {
     size_t first_id, n;
     _Atomic gcw_word *keys;
-    _Atomic(void *) *vals;
-    unsigned stride, vstride;
-    _Atomic gcw_word *allocated; /* bit i: entry i is in use */
-    _Atomic gcw_word *retired;   /* bit i: its value awaits the removal callback */
+    unsigned stride;
+    _Atomic gcw_word *flags;
 };
 
 /* The span of chunk c up to the top entry; false when c holds none. */
 bool gcw_entries_span(const struct gcw_entries *e, unsigned c, struct gcw_span *out);
 
-static inline bool gcw_bit_get(_Atomic gcw_word *bits, size_t i)
+static inline _Atomic gcw_word *gcw_flag_word(const struct gcw_span *s, size_t i,
+                                               enum gcw_flag f)
 {
-    gcw_word w = atomic_load_explicit(&bits[i / GCW_WORD_BITS], memory_order_relaxed);
+    return &s->flags[GCW_FLAGS * (i / GCW_WORD_BITS) + f];
+}
+
+static inline bool gcw_flag_get(const struct gcw_span *s, size_t i, enum gcw_flag f)
+{
+    gcw_word w = atomic_load_explicit(gcw_flag_word(s, i, f), memory_order_relaxed);
     return (w >> (i % GCW_WORD_BITS)) & 1u;
 }
 
-void gcw_bit_set(_Atomic gcw_word *bits, size_t i, bool on);
+void gcw_flag_set(const struct gcw_span *s, size_t i, enum gcw_flag f, bool on);
+
+static inline _Atomic(void *) *gcw_span_value(const struct gcw_span *s, size_t i)
+{
+    return (_Atomic(void *) *)&s->keys[i * s->stride + 1];
+}
+
+/* The span holding entry id (whose chunk exists) and id's index in it. */
+size_t gcw_entries_span_of(const struct gcw_entries *e, size_t id, struct gcw_span *out);
 
 /* ------------------------------------------------------------ writers
  * All with the table mutex held, except gcw_entries_alloc_chunk. */
@@ -152,25 +164,19 @@ size_t gcw_entries_next_free(struct gcw_entries *e);
 
 /* A chunk's memory, allocated without the mutex (it may collect and run
  * finalizers), then installed with it. */
-struct gcw_chunk_memory {
-    gcw_word *block;
-    void **strong;
-};
-bool gcw_entries_alloc_chunk(enum gcw_values values, unsigned c, struct gcw_chunk_memory *out);
-void gcw_entries_install_chunk(struct gcw_entries *e, unsigned c, struct gcw_chunk_memory mem);
+gcw_word *gcw_entries_alloc_chunk(enum gcw_values values, unsigned c);
+void gcw_entries_install_chunk(struct gcw_entries *e, unsigned c, gcw_word *block);
 bool gcw_entries_have_chunk(const struct gcw_entries *e, size_t id);
 
 /* Fills free entry id (its link already registered on w's object) and marks
- * it in use. The value is stored before the key word, so that whoever sees
- * the key sees its value. */
-void gcw_entries_fill(struct gcw_entries *e, size_t id, gcw_word w, void *value);
+ * it in use, and to unlink on delete if `unlink`. The value is stored before
+ * the key word, so that whoever sees the key sees its value. */
+void gcw_entries_fill(struct gcw_entries *e, size_t id, gcw_word w, void *value, bool unlink);
 
-/* Frees entry id: no key, no value, not in use. Its link may stay
- * registered on the old key: the next fill retargets it. */
-void gcw_entries_free(struct gcw_entries *e, size_t id);
-
-/* Stores value into entry id's value word, with the write barrier. */
-void gcw_entries_set_value(struct gcw_entries *e, _Atomic(void *) *slot, void *value);
+/* Frees entry id: no key, no value, no flags. Its link may stay registered
+ * on the old key (the next fill retargets it): returns whether the entry
+ * was marked to unlink, which the caller then must do first. */
+bool gcw_entries_free(struct gcw_entries *e, size_t id);
 
 /* Entries in use whose key word is a key, walked in memory order. */
 size_t gcw_entries_count_live(const struct gcw_entries *e);

@@ -2,15 +2,16 @@
  * The collector-side pass: what gcweak does inside each collection, for the
  * entry storage (entries.h) of every registered map. It sees a map through
  * that storage alone, walked chunk by chunk in memory order, and knows
- * nothing of the index or the table above it. Three jobs:
+ * nothing of the index or the table above it. Map values sit in pointer-free
+ * memory beside their keys, where the marker never looks, so at
+ * GC_EVENT_MARK_END this pass decides which of them live:
  *
- *   - ephemerons (GC_EVENT_MARK_END): which values of ephemeron maps live;
- *   - retiring (MARK_END, maps with a removal callback): entries whose keys
- *     die in this collection lose their key word and keep their value,
- *     flagged for the table to hand to the callback;
- *   - releasing (GC_EVENT_MARK_START, weak-key maps): the value of an entry
- *     whose key an earlier collection cleared is dropped before marking, so
- *     that this collection reclaims it.
+ *   - ephemeron maps: a value lives while its key does (below);
+ *   - weak-key maps: a value lives while its entry does, whatever its key,
+ *     and keeps alive what it reaches, its own key included;
+ *   - maps with a removal callback: entries whose keys die in this
+ *     collection are retired: they lose their key word and keep their
+ *     value, flagged for the table to hand to the callback.
  *
  * EPHEMERONS on stock bdwgc 8.2.
  *
@@ -409,10 +410,11 @@ static void settle(const struct pending *e)
 {
     /* A value already marked has already been traced (the collector's
      * marking is complete, and what this pass marks it drains before the
-     * next entry): the key's liveness does not matter. */
-    if (e->value_object == NULL || GC_is_marked(e->value_object) || e->key_object == NULL)
+     * next entry): the key's liveness does not matter. A weak-key map's
+     * value (no key here) is marked whatever its key. */
+    if (e->value_object == NULL || GC_is_marked(e->value_object))
         return;
-    if (GC_is_marked(e->key_object)) {
+    if (e->key == NULL || GC_is_marked(e->key_object)) {
         GC_set_mark_bit(e->value_object);
         push(e->value_object);
         drain();
@@ -427,11 +429,13 @@ static void settle_batch(void)
         batch[i].value_object = GC_base(batch[i].value);
     for (size_t i = 0; i < batch_len; i++) {
         void *vo = batch[i].value_object;
-        batch[i].key_object =
-            vo != NULL && !GC_is_marked(vo) ? GC_base((void *)(GC_word)batch[i].key) : NULL;
+        batch[i].key_object = vo != NULL && batch[i].key != NULL && !GC_is_marked(vo)
+                                  ? GC_base((void *)(GC_word)batch[i].key)
+                                  : NULL;
     }
     for (size_t i = 0; i < batch_len; i++)
-        settle(&batch[i]);
+        if (batch[i].key == NULL || batch[i].key_object != NULL)
+            settle(&batch[i]);
     /* The batch is static data, a root: left behind, its pointers would
      * keep keys and values alive into the next collection. */
     memset(batch, 0, batch_len * sizeof batch[0]);
@@ -459,23 +463,26 @@ static void count_ephemerons(struct gcw_entries *e)
         ephemeron_bound += atomic_load_explicit(&e->top, memory_order_relaxed);
 }
 
-/* Offers every live entry of an ephemeron map to the batch. */
-static void visit_ephemerons(struct gcw_entries *e)
+/* Offers every live entry of a map with traced values to the batch: an
+ * ephemeron map's value waits for its key, a weak-key map's is marked
+ * whatever its key (NULL key in the batch). */
+static void visit_values(struct gcw_entries *e)
 {
-    if (e->values != GCW_EPHEMERON_VALUES)
+    if (e->values != GCW_EPHEMERON_VALUES && e->values != GCW_STRONG_VALUES)
         return;
+    bool strong = e->values == GCW_STRONG_VALUES;
     struct gcw_span s;
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++) {
         for (size_t i = 0; i < s.n; i++) {
             gcw_word k = atomic_load_explicit(&s.keys[i * s.stride], memory_order_relaxed);
             if (!gcw_word_is_key(k))
                 continue;
-            void *v = atomic_load_explicit(&s.vals[i * s.vstride], memory_order_relaxed);
+            void *v = atomic_load_explicit(gcw_span_value(&s, i), memory_order_relaxed);
             /* A word that points nowhere into the heap (a count, a small
              * integer) has nothing to keep alive: no lookup at all. */
             if (!in_heap_range(v))
                 continue;
-            batch[batch_len].key = (const void *)GC_REVEAL_POINTER(k);
+            batch[batch_len].key = strong ? NULL : (const void *)GC_REVEAL_POINTER(k);
             batch[batch_len].value = v;
             if (++batch_len == BATCH)
                 settle_batch();
@@ -492,7 +499,7 @@ static void retire_dead(struct gcw_entries *e)
 {
     if (!atomic_load_explicit(&e->retire, memory_order_relaxed))
         return;
-    bool traced = e->values == GCW_EPHEMERON_VALUES;
+    bool traced = e->values == GCW_EPHEMERON_VALUES || e->values == GCW_STRONG_VALUES;
     bool any = false;
     struct gcw_span s;
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++) {
@@ -504,35 +511,17 @@ static void retire_dead(struct gcw_entries *e)
                     continue;
                 atomic_store_explicit(&s.keys[i * s.stride], GCW_KEY_CLEARED,
                                       memory_order_relaxed);
-                gcw_bit_set(s.retired, i, true);
+                gcw_flag_set(&s, i, GCW_RETIRED, true);
                 any = true;
-            } else if (!gcw_bit_get(s.retired, i)) {
+            } else if (!gcw_flag_get(&s, i, GCW_RETIRED)) {
                 continue;
             }
             if (traced)
-                mark_object(atomic_load_explicit(&s.vals[i * s.vstride], memory_order_relaxed));
+                mark_object(atomic_load_explicit(gcw_span_value(&s, i), memory_order_relaxed));
         }
     }
     if (any)
         atomic_store_explicit(&e->retired, true, memory_order_relaxed);
-}
-
-/* Before marking, in a weak-key map: the value of an entry whose key an
- * earlier collection cleared is garbage to us; dropping it now lets this
- * collection reclaim it. Retired values wait for their callback. */
-static void release_dead_values(struct gcw_entries *e)
-{
-    if (e->values != GCW_STRONG_VALUES)
-        return;
-    struct gcw_span s;
-    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++) {
-        for (size_t i = 0; i < s.n; i++) {
-            if (atomic_load_explicit(&s.keys[i], memory_order_relaxed) != GCW_KEY_CLEARED ||
-                !gcw_bit_get(s.allocated, i) || gcw_bit_get(s.retired, i))
-                continue;
-            atomic_store_explicit(&s.vals[i], NULL, memory_order_relaxed);
-        }
-    }
 }
 
 static void run_pass(void)
@@ -552,7 +541,7 @@ static void run_pass(void)
         bucket_shift--;
     waiter_count = 0;
 
-    for_each_storage(visit_ephemerons);
+    for_each_storage(visit_values);
     settle_batch();
     drain();
     /* Retiring keeps values for callbacks; that may mark more. */
@@ -577,10 +566,7 @@ static void on_collection_event(GC_EventType event)
     inside = true;
     if (previous_callback != NULL)
         previous_callback(event);
-    if (event == GC_EVENT_MARK_START) {
-        for_each_storage(release_dead_values);
-    } else if (event == GC_EVENT_MARK_END) {
+    if (event == GC_EVENT_MARK_END)
         run_pass();
-    }
     inside = false;
 }

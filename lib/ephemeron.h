@@ -18,12 +18,28 @@ int gcw_pass_register(struct gcw_entries *e);
 extern _Atomic GC_word gcw_pass_gc_no;
 extern _Atomic GC_word gcw_pass_missed_gc_no;
 
+/* The collector's count of completed collections. Every lookup of a map
+ * with traced values reads it; GC_get_gc_no() is a call into the shared
+ * library for one load, so the variable is read directly (bdwgc 8.2 marks
+ * it deprecated in favour of the function, which returns it unlocked). */
+static inline GC_word gcw_gc_no(void)
+{
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma GCC diagnostic push
+#  pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    return *(volatile GC_word *)&GC_gc_no;
+#  pragma GCC diagnostic pop
+#else
+    return GC_get_gc_no();
+#endif
+}
+
 /* Whether every collection after collection `since` ran the pass, so that
  * values stored since are as the pass left them. Called after reading the
  * values it vouches for: a collection without the pass changes the answer. */
 static inline bool gcw_pass_kept_up(GC_word since)
 {
-    return GC_get_gc_no() == atomic_load_explicit(&gcw_pass_gc_no, memory_order_acquire) &&
+    return gcw_gc_no() == atomic_load_explicit(&gcw_pass_gc_no, memory_order_acquire) &&
            atomic_load_explicit(&gcw_pass_missed_gc_no, memory_order_relaxed) <= since;
 }
 

@@ -62,31 +62,31 @@ enum {
 
 /* One lookup, with or without the mutex: the entry's key word address or
  * NULL, its value in *v (untouched for sets). */
-static _Atomic gcw_word *table_find(struct gcw_table *t, struct gcw_index *ix, gcw_word w,
+static inline __attribute__((always_inline)) _Atomic gcw_word *
+table_find(struct gcw_table *t, struct gcw_index *ix, gcw_word w,
                                     void **v)
 {
     size_t id = 0;
     _Atomic gcw_word *key = gcw_index_lookup(ix, &t->entries, w, &id);
-    if (key == NULL || t->entries.values == GCW_NO_VALUES)
-        return key;
-    _Atomic(void *) *slot = gcw_entry_value(&t->entries, id, key);
-    if (slot == NULL) /* a clear() is under way: the read will not validate */
-        return NULL;
-    *v = atomic_load_explicit(slot, memory_order_relaxed);
+    if (key != NULL && t->entries.stride == 2)
+        *v = atomic_load_explicit(gcw_entry_value(key), memory_order_relaxed);
     return key;
 }
 
 /* ------------------------------------------------------ ephemeron values */
 
 /* Whether the pass may have missed a collection since this map last looked:
- * its values can then no longer be trusted. */
-static bool table_values_suspect(const struct gcw_table *t)
+ * values it marks can then no longer be trusted. */
+static inline bool table_values_suspect(const struct gcw_table *t)
 {
-    return t->entries.values == GCW_EPHEMERON_VALUES && !gcw_pass_kept_up(t->dropped_at_gc_no);
+    return (t->entries.values == GCW_EPHEMERON_VALUES ||
+            t->entries.values == GCW_STRONG_VALUES) &&
+           !gcw_pass_kept_up(t->dropped_at_gc_no);
 }
 
-/* Mutex held. Drops every value of an ephemeron map some of whose
- * collections ran without the pass: any of them may have been reclaimed.
+/* Mutex held. Drops every value of a map whose values the pass marks, when
+ * some of its collections ran without the pass: any value may have been
+ * reclaimed.
  * Returns whether a warning is due (given once per map, by the caller,
  * after it lets go of the mutex: the warn proc may use this map). */
 static bool table_drop_suspect_values(struct gcw_table *t)
@@ -101,8 +101,8 @@ static bool table_drop_suspect_values(struct gcw_table *t)
     struct gcw_span s;
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(&t->entries, c, &s); c++)
         for (size_t i = 0; i < s.n; i++) {
-            atomic_store_explicit(&s.vals[i * s.vstride], NULL, memory_order_relaxed);
-            gcw_bit_set(s.retired, i, false);
+            atomic_store_explicit(gcw_span_value(&s, i), NULL, memory_order_relaxed);
+            gcw_flag_set(&s, i, GCW_RETIRED, false);
         }
     gcw_seq_write_end(&t->seq);
     t->dropped_at_gc_no = gc_no;
@@ -156,17 +156,18 @@ static size_t table_take_retired(struct gcw_table *t, void **out, bool *done)
             t->delivery_cursor = s.first_id + i + 1;
             /* Whole words of clear bits are skipped: retired entries are few. */
             if (i % GCW_WORD_BITS == 0 &&
-                atomic_load_explicit(&s.retired[i / GCW_WORD_BITS], memory_order_relaxed) == 0) {
+                atomic_load_explicit(gcw_flag_word(&s, i, GCW_RETIRED), memory_order_relaxed) ==
+                    0) {
                 size_t skip = s.n - i < GCW_WORD_BITS ? s.n - i : GCW_WORD_BITS;
                 t->delivery_cursor = s.first_id + i + skip;
                 i += skip - 1;
                 continue;
             }
-            if (!gcw_bit_get(s.retired, i))
+            if (!gcw_flag_get(&s, i, GCW_RETIRED))
                 continue;
-            void *v = atomic_load_explicit(&s.vals[i * s.vstride], memory_order_relaxed);
-            atomic_store_explicit(&s.vals[i * s.vstride], NULL, memory_order_relaxed);
-            gcw_bit_set(s.retired, i, false);
+            void *v = atomic_load_explicit(gcw_span_value(&s, i), memory_order_relaxed);
+            atomic_store_explicit(gcw_span_value(&s, i), NULL, memory_order_relaxed);
+            gcw_flag_set(&s, i, GCW_RETIRED, false);
             /* The pass left the link registered (the value may reach the
              * key); the program may now free the key through the value. */
             gcw_link_unregister(&s.keys[i * s.stride]);
@@ -243,14 +244,15 @@ static size_t table_index_entries(struct gcw_table *t, struct gcw_index *ix)
     struct gcw_span s;
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(&t->entries, c, &s); c++) {
         for (size_t i = 0; i < s.n; i++) {
-            if (!gcw_bit_get(s.allocated, i))
+            if (!gcw_flag_get(&s, i, GCW_IN_USE))
                 continue;
             gcw_word k = atomic_load_explicit(&s.keys[i * s.stride], memory_order_relaxed);
             if (gcw_word_is_key(k)) {
                 gcw_index_add_unpublished(ix, k, s.first_id + i);
                 indexed++;
-            } else if (!gcw_bit_get(s.retired, i)) {
-                gcw_entries_free(&t->entries, s.first_id + i);
+            } else if (!gcw_flag_get(&s, i, GCW_RETIRED)) {
+                /* The collector dropped its link with the key. */
+                (void)gcw_entries_free(&t->entries, s.first_id + i);
             }
         }
     }
@@ -321,14 +323,13 @@ static int table_add_chunk(struct gcw_table *t, size_t id)
 {
     GCW_ASSERT_HELD(&t->lock);
     unsigned c = gcw_entry_place(id).chunk;
-    struct gcw_chunk_memory mem;
     gcw_mutex_unlock(&t->lock);
-    bool ok = gcw_entries_alloc_chunk(t->entries.values, c, &mem);
+    gcw_word *block = gcw_entries_alloc_chunk(t->entries.values, c);
     gcw_mutex_lock(&t->lock);
-    if (!ok)
+    if (block == NULL)
         return GCWEAK_ENOMEM;
     if (atomic_load_explicit(&t->entries.chunk[c], memory_order_relaxed) == NULL)
-        gcw_entries_install_chunk(&t->entries, c, mem);
+        gcw_entries_install_chunk(&t->entries, c, block);
     return GCWEAK_OK;
 }
 
@@ -395,15 +396,16 @@ static void table_update_present(struct gcw_table *t, size_t id, void *value, bo
 {
     if (t->entries.values == GCW_NO_VALUES)
         return;
-    _Atomic gcw_word *key = gcw_entry_key(&t->entries, id);
-    _Atomic(void *) *slot = gcw_entry_value(&t->entries, id, key);
+    _Atomic(void *) *slot = gcw_entry_value(gcw_entry_key(&t->entries, id));
     if (!replace) {
         if (existing != NULL)
             *existing = atomic_load_explicit(slot, memory_order_relaxed);
         return;
     }
+    /* Pointer-free memory: no write barrier. The old value may die now;
+     * the new one is in the caller's frame until the store is visible. */
     gcw_seq_write_begin(&t->seq);
-    gcw_entries_set_value(&t->entries, slot, value);
+    atomic_store_explicit(slot, value, memory_order_relaxed);
     gcw_seq_write_end(&t->seq);
 }
 
@@ -468,7 +470,7 @@ static int table_insert(struct gcw_table *t, void *obj, const void *key, void *v
         if (rc != GCWEAK_OK)
             break;
         gcw_seq_write_begin(&t->seq);
-        gcw_entries_fill(&t->entries, id, w, value);
+        gcw_entries_fill(&t->entries, id, w, value, gcw_key_object_needs_unlink(obj));
         gcw_index_put(ix, at, w, id);
         gcw_seq_write_end(&t->seq);
         t->live++;
@@ -569,7 +571,7 @@ bool gcw_table_remove(struct gcw_table *t, const void *key)
         _Atomic gcw_word *slot = gcw_entry_key(&t->entries, id);
         gcw_seq_write_begin(&t->seq);
         gcw_index_remove(ix, at);
-        gcw_entries_free(&t->entries, id);
+        bool unlink = gcw_entries_free(&t->entries, id);
         gcw_seq_write_end(&t->seq);
         GCW_ASSERT(t->live > 0);
         t->live--;
@@ -577,9 +579,8 @@ bool gcw_table_remove(struct gcw_table *t, const void *key)
          * clears a slot we no longer read, and the next fill retargets it,
          * so the common delete pays no walk of the collector's link table.
          * Keys the program could free explicitly under a live link (keys.c)
-         * are unlinked. The caller holds key, so its object is live. */
-        void *obj = gcw_key_object(key);
-        if (obj != NULL && gcw_key_object_needs_unlink(obj))
+         * were marked at insert and are unlinked. */
+        if (unlink)
             gcw_link_unregister(slot);
         if (table_too_sparse(t, ix))
             (void)table_rebuild(t, 0); /* out of memory: stay large */
@@ -655,7 +656,7 @@ static void *snapshot_fill(void *arg)
             /* Barriers need no lock: GC_end_stubborn_change only sets a bit. */
             GC_end_stubborn_change(&entry[0]);
             if (sn->stride == 2) {
-                entry[1] = atomic_load_explicit(&s.vals[i * s.vstride], memory_order_relaxed);
+                entry[1] = atomic_load_explicit(gcw_span_value(&s, i), memory_order_relaxed);
                 if (entry[1] != NULL)
                     GC_end_stubborn_change(&entry[1]);
             }
@@ -747,12 +748,13 @@ void gcw_table_check(struct gcw_table *t)
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++)
         for (size_t i = 0; i < s.n; i++) {
             gcw_word k = atomic_load_explicit(&s.keys[i * s.stride], memory_order_relaxed);
-            bool used = gcw_bit_get(s.allocated, i);
+            bool used = gcw_flag_get(&s, i, GCW_IN_USE);
             in_use += used;
             free_below_hint += !used && s.first_id + i < e->free_hint;
             /* A free entry holds no key; a retired one holds none either. */
             GCW_ASSERT(used || !gcw_word_is_key(k));
-            GCW_ASSERT(!gcw_bit_get(s.retired, i) || (used && !gcw_word_is_key(k)));
+            GCW_ASSERT(!gcw_flag_get(&s, i, GCW_RETIRED) || (used && !gcw_word_is_key(k)));
+            GCW_ASSERT(used || !gcw_flag_get(&s, i, GCW_UNLINK));
         }
     GCW_ASSERT(free_below_hint == 0);
     GCW_ASSERT(in_use + e->free_count == top);
@@ -771,8 +773,9 @@ void gcw_table_check(struct gcw_table *t)
             continue;
         size_t id = (size_t)(uint32_t)sl - 1;
         GCW_ASSERT(id < top);
-        struct gcw_place p = gcw_entry_place(id);
-        GCW_ASSERT(gcw_bit_get((_Atomic gcw_word *)atomic_load(&e->chunk[p.chunk]), p.at));
+        struct gcw_span es;
+        size_t at = gcw_entries_span_of(e, id, &es);
+        GCW_ASSERT(gcw_flag_get(&es, at, GCW_IN_USE));
         gcw_word k = atomic_load_explicit(gcw_entry_key(e, id), memory_order_relaxed);
         if (!gcw_word_is_key(k))
             continue;
