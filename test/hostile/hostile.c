@@ -1,0 +1,356 @@
+/*
+ * What a hostile program does to gcweak, one scenario per run (argv[1]):
+ * each once crashed, deadlocked, recursed without bound or lost data. A
+ * scenario exits 0 when gcweak held; a crash, a non-zero exit or ctest's
+ * timeout (a deadlock) is a failure.
+ */
+#define GC_THREADS
+#include <gc/gc.h>
+
+#include <limits.h>
+
+#include "../hardening/hardening.h"
+
+/* -------------------------------------------------------------- helpers */
+
+struct node {
+    void *key;      /* points back at the entry's key */
+    size_t tag;
+};
+
+static atomic_long delivered;
+
+static HARD_NOINLINE void fill_dying(gcweak_map *m, size_t n, size_t key_bytes,
+                                     bool back_pointer)
+{
+    for (size_t i = 0; i < n; i++) {
+        void *k = GC_MALLOC(key_bytes);
+        struct node *v = GC_MALLOC(sizeof *v);
+        REQUIRE(k != NULL && v != NULL);
+        v->key = back_pointer ? k : NULL;
+        v->tag = i;
+        REQUIRE(gcweak_map_set(m, k, v) == GCWEAK_OK);
+    }
+}
+
+/* ------------------------------------------------------ capacity hints */
+
+/* Absurd capacity hints: refused, or a map that works. */
+static int capacity_hint(void)
+{
+    const size_t hints[] = {(size_t)1 << 40, ((size_t)1 << 59) + 1, (size_t)1 << 61,
+                            ((size_t)1 << 62) + 5, SIZE_MAX / 2, SIZE_MAX};
+    void **keys = hard_root_array(1);
+    REQUIRE((keys[0] = GC_MALLOC(16)) != NULL);
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+        gcweak_map_options o = {0, hints[i]};
+        gcweak_map *m = gcweak_map_new_with(&o);
+        if (m == NULL)
+            continue; /* refused: out of memory is the honest answer */
+        CHECK(gcweak_map_set(m, keys[0], (void *)1) == GCWEAK_OK);
+        CHECK(gcweak_map_get(m, keys[0]) == (void *)1);
+        gcweak_stats st;
+        CHECK(gcweak_map_stats(m, &st) == GCWEAK_OK && st.capacity < ((size_t)1 << 40));
+        hard_collect(1);
+    }
+    hard_collect(2);
+    return hard_exit_status("capacity_hint");
+}
+
+/* ------------------------------------------- callbacks that free keys */
+
+/* The callback owns the value, and frees the key through it: large keys,
+ * whose heap blocks go back at once, so a link still registered on one
+ * would crash the next collection. */
+static void free_key_of(void *value, void *arg)
+{
+    (void)arg;
+    struct node *v = value;
+    GC_FREE(v->key);
+    v->key = NULL;
+    atomic_fetch_add(&delivered, 1);
+}
+
+static size_t slots_used(gcweak_map *m)
+{
+    gcweak_stats st;
+    REQUIRE(gcweak_map_stats(m, &st) == GCWEAK_OK);
+    return st.entries + st.dead_slots;
+}
+
+static size_t capacity_of(gcweak_map *m)
+{
+    gcweak_stats st;
+    REQUIRE(gcweak_map_stats(m, &st) == GCWEAK_OK);
+    return st.capacity;
+}
+
+/* Keys die with removals pending while the map must grow: the insert that
+ * follows the collection rebuilds the table before it delivers. */
+static int callback_frees_keys(void)
+{
+    enum { ROUNDS = 5, DYING = 1000 };
+    gcweak_map *m = gcweak_map_new();
+    REQUIRE(m != NULL);
+    gcweak_map_on_removal(m, free_key_of, NULL);
+    void **kept = hard_root_array(1 << 16);
+    size_t n_kept = 0;
+    for (int r = 0; r < ROUNDS; r++) {
+        fill_dying(m, DYING, 4096, true);
+        /* Up to the brink of a resize. */
+        while ((slots_used(m) + 2) * 4 <= capacity_of(m) * 3 && n_kept < (1 << 16)) {
+            REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
+            CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
+            n_kept++;
+        }
+        hard_collect(1);
+        REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
+        CHECK(gcweak_map_set(m, kept[n_kept++], (void *)1) == GCWEAK_OK);
+        hard_collect(2);
+    }
+    hard_collect(2);
+    (void)gcweak_map_size(m);
+    long total = (long)ROUNDS * DYING;
+    printf("callback_frees_keys: %ld of %ld delivered\n", atomic_load(&delivered), total);
+    CHECK(atomic_load(&delivered) >= total - HARD_TOLERATED(total));
+    return hard_exit_status("callback_frees_keys");
+}
+
+/* ------------------------------------ a callback that uses its own map */
+
+static gcweak_map *reentered;
+static void **reentered_keys;
+static uintptr_t deepest, shallowest;
+
+static void reinsert(void *value, void *arg)
+{
+    (void)arg;
+    char here;
+    uintptr_t sp = (uintptr_t)&here;
+    if (shallowest == 0 || sp > shallowest)
+        shallowest = sp;
+    if (deepest == 0 || sp < deepest)
+        deepest = sp;
+    atomic_fetch_add(&delivered, 1);
+    /* An operation on the same map from inside its callback. */
+    struct node *v = value;
+    CHECK(gcweak_map_set(reentered, reentered_keys[v->tag % 64], value) == GCWEAK_OK);
+}
+
+/* Every delivery sets a key of the same map: deliveries must not nest (a
+ * frame per batch would overflow a thread's stack, and cost quadratic
+ * time). The stack the callbacks run on stays as deep as the first one's. */
+static int reentrant_callback(void)
+{
+    enum { N = 60000 };
+    reentered = gcweak_map_new();
+    REQUIRE(reentered != NULL);
+    reentered_keys = hard_root_array(64);
+    for (size_t i = 0; i < 64; i++)
+        REQUIRE((reentered_keys[i] = GC_MALLOC(16)) != NULL);
+    gcweak_map_on_removal(reentered, reinsert, NULL);
+    fill_dying(reentered, N, 16, false);
+    hard_collect(2);
+    (void)gcweak_map_has(reentered, reentered_keys[0]); /* delivers everything */
+    printf("reentrant_callback: %ld of %d delivered, callback stack spread %lu bytes\n",
+           atomic_load(&delivered), N, (unsigned long)(shallowest - deepest));
+    CHECK(atomic_load(&delivered) >= N - HARD_TOLERATED(N));
+    CHECK(shallowest - deepest < 16 * 1024);
+    CHECK(gcweak_map_size(reentered) <= 64 + HARD_TOLERATED(N));
+    return hard_exit_status("reentrant_callback");
+}
+
+/* ------------------------------ the first map, with finalizers pending */
+
+static atomic_int finalizer_maps;
+
+static void make_a_map(void *obj, void *arg)
+{
+    (void)obj;
+    (void)arg;
+    if (gcweak_map_new() != NULL)
+        atomic_fetch_add(&finalizer_maps, 1);
+}
+
+static HARD_NOINLINE void objects_whose_finalizers_make_maps(int n)
+{
+    for (int i = 0; i < n; i++) {
+        void *p = GC_MALLOC(32);
+        REQUIRE(p != NULL);
+        GC_REGISTER_FINALIZER(p, make_a_map, NULL, NULL, NULL);
+    }
+}
+
+/* Finalizers that create maps are pending when the program creates its
+ * first map: the finalizers may run inside that creation's allocations. */
+static int first_map_with_finalizers_pending(void)
+{
+    GC_set_finalize_on_demand(1);
+    objects_whose_finalizers_make_maps(1000);
+    hard_clear_stack();
+    GC_gcollect();
+    GC_gcollect();
+    GC_set_finalize_on_demand(0);
+    gcweak_map *m = gcweak_map_new();
+    CHECK(m != NULL);
+    GC_invoke_finalizers();
+    printf("first_map_with_finalizers_pending: %d maps made by finalizers\n",
+           atomic_load(&finalizer_maps));
+    return hard_exit_status("first_map_with_finalizers_pending");
+}
+
+/* ---------------------------------- notifications never lost or doubled */
+
+static void count_delivery(void *value, void *arg)
+{
+    (void)value;
+    (void)arg;
+    atomic_fetch_add(&delivered, 1);
+}
+
+/* Every entry ends either live or delivered exactly once, whatever op comes
+ * first after a collection: an insert that reuses storage included. */
+static int notifications_add_up(void)
+{
+    enum { ROUNDS = 20, PER_ROUND = 5000 };
+    gcweak_map *m = gcweak_map_new();
+    REQUIRE(m != NULL);
+    gcweak_map_on_removal(m, count_delivery, NULL);
+    void **kept = hard_root_array(ROUNDS);
+    for (int r = 0; r < ROUNDS; r++) {
+        fill_dying(m, PER_ROUND, 16, false);
+        hard_collect(1);
+        /* The first operation after the collection is an insert. */
+        REQUIRE((kept[r] = GC_MALLOC(16)) != NULL);
+        CHECK(gcweak_map_set(m, kept[r], (void *)(uintptr_t)1) == GCWEAK_OK);
+    }
+    hard_collect(2);
+    size_t live = gcweak_map_size(m);
+    long inserted = (long)ROUNDS * (PER_ROUND + 1);
+    printf("notifications_add_up: %zu live + %ld delivered of %ld\n", live,
+           atomic_load(&delivered), inserted);
+    CHECK((long)live + atomic_load(&delivered) == inserted);
+    CHECK(atomic_load(&delivered) >= ROUNDS * PER_ROUND - HARD_TOLERATED(ROUNDS * PER_ROUND));
+    return hard_exit_status("notifications_add_up");
+}
+
+/* --------------------------------------- clear keeps pending callbacks */
+
+static int clear_delivers_pending(void)
+{
+    enum { N = 10000 };
+    for (int kind = 0; kind < 2; kind++) {
+        atomic_store(&delivered, 0);
+        gcweak_map_options o = {kind ? GCWEAK_MAP_WEAK_KEYS : 0, 0};
+        gcweak_map *m = gcweak_map_new_with(&o);
+        REQUIRE(m != NULL);
+        gcweak_map_on_removal(m, count_delivery, NULL);
+        fill_dying(m, N, 16, false);
+        hard_collect(2);
+        gcweak_map_clear(m);
+        printf("clear_delivers_pending: %s map, %ld of %d delivered\n",
+               kind ? "weak-key" : "ephemeron", atomic_load(&delivered), N);
+        CHECK(atomic_load(&delivered) >= N - HARD_TOLERATED(N));
+    }
+    return hard_exit_status("clear_delivers_pending");
+}
+
+/* ---------------------------------------- a callback chain that loops */
+
+static GC_on_collection_event_proc chained;
+static atomic_long looping_calls;
+
+static void looping_component(GC_EventType event)
+{
+    atomic_fetch_add(&looping_calls, 1);
+    if (chained != NULL)
+        chained(event);
+}
+
+/* A component installed before gcweak re-installs itself, chaining to the
+ * callback it finds (gcweak's, which chains back to it). */
+static int callback_chain_loops(void)
+{
+    chained = GC_get_on_collection_event();
+    GC_set_on_collection_event(looping_component);
+    gcweak_map *m = gcweak_map_new(); /* chains to looping_component */
+    REQUIRE(m != NULL);
+    chained = GC_get_on_collection_event();
+    GC_set_on_collection_event(looping_component);
+    void **keys = hard_root_array(1);
+    REQUIRE((keys[0] = GC_MALLOC(16)) != NULL);
+    void *value = GC_MALLOC(16);
+    REQUIRE(value != NULL);
+    CHECK(gcweak_map_set(m, keys[0], value) == GCWEAK_OK);
+    value = NULL;
+    hard_collect(3);
+    CHECK(gcweak_map_get(m, keys[0]) != NULL);
+    CHECK(atomic_load(&looping_calls) > 0);
+    return hard_exit_status("callback_chain_loops");
+}
+
+/* ----------------------------- a warn proc that uses the map it is told of */
+
+static gcweak_map *warned_map;
+static atomic_int warnings;
+
+static void warn_and_look(char *msg, GC_word arg)
+{
+    (void)arg;
+    if (strstr(msg, "gcweak") == NULL)
+        return;
+    atomic_fetch_add(&warnings, 1);
+    (void)gcweak_map_size(warned_map); /* the map being warned about */
+}
+
+static void rogue(GC_EventType event)
+{
+    (void)event;
+}
+
+static int warn_proc_uses_map(void)
+{
+    GC_set_warn_proc(warn_and_look);
+    warned_map = gcweak_map_new();
+    REQUIRE(warned_map != NULL);
+    void **keys = hard_root_array(100);
+    for (size_t i = 0; i < 100; i++) {
+        REQUIRE((keys[i] = GC_MALLOC(16)) != NULL);
+        CHECK(gcweak_map_set(warned_map, keys[i], GC_MALLOC(16)) == GCWEAK_OK);
+    }
+    GC_set_on_collection_event(rogue); /* the pass stops running */
+    for (int i = 0; i < 20; i++) {
+        hard_collect(1);
+        CHECK(gcweak_map_get(warned_map, keys[i]) == NULL); /* dropped, not dangling */
+    }
+    printf("warn_proc_uses_map: %d warning(s)\n", atomic_load(&warnings));
+    CHECK(atomic_load(&warnings) == 1);
+    return hard_exit_status("warn_proc_uses_map");
+}
+
+/* ------------------------------------------------------------- main */
+
+static const struct {
+    const char *name;
+    int (*run)(void);
+} scenarios[] = {
+    {"capacity_hint", capacity_hint},
+    {"callback_frees_keys", callback_frees_keys},
+    {"reentrant_callback", reentrant_callback},
+    {"first_map_with_finalizers_pending", first_map_with_finalizers_pending},
+    {"notifications_add_up", notifications_add_up},
+    {"clear_delivers_pending", clear_delivers_pending},
+    {"callback_chain_loops", callback_chain_loops},
+    {"warn_proc_uses_map", warn_proc_uses_map},
+};
+
+int main(int argc, char **argv)
+{
+    GC_INIT();
+    GC_allow_register_threads();
+    for (size_t i = 0; argc > 1 && i < sizeof scenarios / sizeof scenarios[0]; i++)
+        if (strcmp(argv[1], scenarios[i].name) == 0)
+            return scenarios[i].run();
+    fprintf(stderr, "usage: hostile SCENARIO\n");
+    return 2;
+}
