@@ -39,7 +39,7 @@ static void usage(FILE *out)
 "\n"
 "  --sizes LIST       entry counts, comma-separated; 1e6 notation accepted\n"
 "                     (default 1e3,1e4,1e5,1e6)\n"
-"  --big              also run N = 1e7 (slow: the better part of an hour,\n"
+"  --big              also run N = 1e7 (slow: many minutes per system,\n"
 "                     and a few GiB per process)\n"
 "  --workloads LIST   any of insert,get_hit,get_miss,has,delete,churn,\n"
 "                     reclaim,gc_cost,pause,memory,threads (default: all)\n"
