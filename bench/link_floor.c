@@ -19,6 +19,11 @@
  * key that carries no number is simply absent, which is why the floor has no
  * "get miss" figure: a miss here costs nothing a real table could match.
  *
+ * Delete unregisters the link (GC_unregister_disappearing_link, which finds
+ * the record in bdwgc's link table: a random access per key) and zeroes the
+ * entry. A table that leaves the registration on a slot it no longer uses
+ * (harmless for small keys) can delete faster than this floor.
+ *
  * Values sit in pointer-free memory: the floor keeps no value alive, only
  * the caller does (gc_cost keeps them in an array for it; see
  * bench_system.values_untraced).
@@ -43,6 +48,14 @@ typedef struct floor_table {
   size_t n_chunks, cap_chunks;
   size_t used;              /* entries handed out, in order */
 } floor_table;
+
+static const char *floor_setup(void)
+{
+  emit_note("info", "floor", "delete unregisters each link from bdwgc's link "
+            "table; a table that leaves a deleted entry's link registered can "
+            "delete faster than the floor");
+  return NULL;
+}
 
 static void *floor_create(void)
 {
@@ -181,6 +194,7 @@ const bench_system bench_sys_floor = {
   .weak = true,
   .no_miss = true,
   .values_untraced = true,
+  .setup = floor_setup,
   .create = floor_create,
   .set_all = floor_set_all,
   .get_all = floor_get_all,

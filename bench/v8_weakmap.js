@@ -18,7 +18,7 @@ const RECLAIM_MAX_COLLECTIONS = 5;
 function parseArgs(argv) {
   const opts = {
     sizes: [1000, 10000, 100000, 1000000],
-    workloads: new Set(['insert', 'get_hit', 'get_miss', 'has', 'delete',
+    workloads: new Set(['insert', 'get_hit', 'get_miss', 'has', 'delete', 'pause',
       'churn', 'reclaim', 'gc_cost', 'memory', 'threads']),
     reps: 5,
     minOps: 262144,
@@ -296,6 +296,37 @@ function gcCost(ctx) {
   return objvals.length;
 }
 
+// The first operation after a full collection, each with a collection of its
+// own, as in workloads_pause.c.
+function pause(ctx) {
+  const { n, keys, vals, opts, rng } = ctx;
+  const rounds = Math.max(10, opts.reps);
+  const ops = ['get', 'has', 'set', 'insert', 'delete'];
+  const samples = ops.map(() => []);
+  const wm = build(keys, vals);
+  let found = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (let op = 0; op < ops.length; op++) {
+      const i = rng(n);
+      const key = op === 3 ? {} : keys[i];
+      gc();
+      const t0 = now();
+      switch (op) {
+        case 0: found += wm.get(key) !== undefined; break;
+        case 1: found += wm.has(key); break;
+        case 2: case 3: wm.set(key, vals[i]); found++; break;
+        default: found += wm.delete(key); break;
+      }
+      const t1 = now();
+      samples[op].push(elapsedNs(t0, t1));
+      if (op === 3) wm.delete(key);
+      else if (op === 4) wm.set(key, vals[i]);
+    }
+  }
+  check('pause', n, 'present keys found', found, rounds * ops.length);
+  ops.forEach((name, k) => emit('pause', n, `first_${name}_ns`, samples[k]));
+}
+
 function memory(ctx) {
   const { n, keys, opts } = ctx;
   const objvals = Array.from({ length: n }, () => ({}));
@@ -346,6 +377,7 @@ async function main() {
     if (w.has('churn')) churn(ctx);
     if (w.has('reclaim')) await reclaim(ctx);
     if (w.has('gc_cost')) gcCost(ctx);
+    if (w.has('pause')) pause(ctx);
     if (w.has('memory')) memory(ctx);
     process.stdout.write(`progress v8 ${n} ${opts.reps * (n + opts.minOps)}\n`);
   }
