@@ -266,10 +266,11 @@ static bool measure_goal(const goal *g, const bench_results *r, size_t n,
   if (g->kind == GOAL_RATIO) {
     const bench_result *b = results_find(r, g->base_system, g->base_workload
         ? g->base_workload : g->workload, n, g->metric);
-    if (b == NULL || b->median <= 0 || b->min <= 0)
+    if (b == NULL || b->median <= 0)
       return false;
     *v = m->median / b->median;
-    *best = m->min / b->min;
+    /* a base whose best repetition is not positive is noise itself */
+    *best = b->min > 0 ? m->min / b->min : *v;
     snprintf(text, cap, "%.2fx (%.3g against %.3g)", *v, m->median, b->median);
     return true;
   }
