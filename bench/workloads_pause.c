@@ -27,13 +27,6 @@ static const char *const pause_metric[P_COUNT] = {
   "first_delete_ns",
 };
 
-static __attribute__((noinline)) void
-build_pause_table(const bench_system *sys, void **holder, void *const *keys,
-                  void *const *vals, size_t n)
-{
-  holder[0] = wl_build(sys, keys, vals, n);
-}
-
 /* One operation on one key, timed after a full collection, in ns. */
 static double first_op_ns(const bench_system *sys, void *t, int op,
                           void *const *key, void *const *val)
@@ -62,10 +55,8 @@ void wl_pause(wl_ctx *c)
   double *samples = malloc((size_t)rounds * P_COUNT * sizeof *samples);
   if (samples == NULL)
     abort();
-  void **holder = new_ptr_array(1);
   void **scratch = new_ptr_array(2);   /* keeps the key and value at hand */
-  build_pause_table(c->sys, holder, c->keys, c->vals, c->n);
-  void *t = holder[0];
+  void *t = wl_build(c->sys, c->keys, c->vals, c->n);
   full_collections(1);
 
   bool wrong = false;
@@ -92,6 +83,5 @@ void wl_pause(wl_ctx *c)
   for (int op = 0; op < P_COUNT; op++)
     emit_samples(c->sys->name, bench_workload_name(WL_PAUSE), c->n,
                  pause_metric[op], samples + op * rounds, rounds);
-  holder[0] = NULL;
   free(samples);
 }
