@@ -15,6 +15,8 @@
  *   result SYSTEM WORKLOAD N METRIC MEDIAN MIN MAX REPS
  *                                            (a figure already folded: the
  *                                             V8 peer's)
+ *   progress SYSTEM N UNITS                  (a size finished: UNITS of work
+ *                                             done, see progress_units)
  *   info SYSTEM free text                    (versions, remarks)
  *   skip SYSTEM free text                    (a peer that could not run)
  *   warn SYSTEM free text                    (a wrong answer or a crash)
@@ -42,6 +44,7 @@ enum bench_workload {
   WL_CHURN,
   WL_RECLAIM,
   WL_GC_COST,
+  WL_PAUSE,
   WL_MEMORY,
   WL_THREADS,
   WL_COUNT
@@ -81,6 +84,8 @@ typedef struct bench_system {
   const char *name;    /* command-line and JSON name */
   const char *label;   /* name in the report */
   bool weak;           /* entries die with their keys */
+  bool no_miss;        /* a lookup of an absent key is not defined (the floor) */
+  bool values_untraced;/* keeps no value alive: the caller must */
   /* Once per process before anything else: NULL when usable, otherwise why the
    * system is skipped. May be NULL. */
   const char *(*setup)(void);
@@ -106,6 +111,7 @@ extern const bench_system bench_sys_strong;
 extern const bench_system bench_sys_gcweak;
 extern const bench_system bench_sys_gcweak_weak_keys;
 extern const bench_system bench_sys_naive;
+extern const bench_system bench_sys_floor;
 #ifdef BENCH_HAVE_GUILE
 extern const bench_system bench_sys_guile;
 #endif
@@ -177,6 +183,29 @@ int json_write(const bench_config *cfg, const bench_results *r,
                const char *path);
 int svg_write_chart(const bench_config *cfg, const bench_results *r,
                     const char *path);
+
+/* --------------------------------------------------------------- progress */
+
+enum { PROGRESS_MAIN, PROGRESS_THREADS, PROGRESS_MEMORY };
+
+/* Work units of one size of one step (all workloads but threads and
+ * memory; threads; one memory probe), for reps repetitions. */
+double progress_units(const bench_config *cfg, int reps, size_t n, int kind);
+void progress_start(double total_units);
+void progress_label(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress_add(double units);
+/* Redraws the line when it is due (call at least every second while
+ * waiting). */
+void progress_tick(void);
+/* Erases the line before other output; the next tick draws it again. */
+void progress_clear(void);
+void progress_finish(void);
+/* Child side: one "progress" line. */
+void emit_progress(const char *system, size_t n, double units);
+
+/* Reads protocol lines from fd into r until end of file (then closes fd),
+ * keeping the progress line up to date while it waits. */
+void read_protocol(int fd, bench_results *r);
 
 /* Peer that lives outside this binary: V8 through node. */
 int peer_v8_run(const bench_config *cfg, bench_results *r);

@@ -1,8 +1,9 @@
 /*
  * results.json: the configuration, every figure (median, min, max,
- * repetitions, and the ratio to the strong table of the same run where one
- * exists) and the notes. One result object per line, so that line tools can
- * read it as well as JSON parsers.
+ * repetitions, the ratio to the strong table of the same run where one
+ * exists, and for gcweak the ratio to the link floor) and the notes. One
+ * result object per line, so that line tools can read it as well as JSON
+ * parsers.
  */
 #include "bench.h"
 
@@ -76,6 +77,12 @@ static void write_result(FILE *out, const bench_results *r,
   if (base != NULL && base->median > 0) {
     fprintf(out, ", \"ratio_to_strong\": ");
     json_number(out, it->median / base->median);
+  }
+  const bench_result *floor = strncmp(it->system, "gcweak", 6) == 0
+      ? results_find(r, "floor", it->workload, it->n, it->metric) : NULL;
+  if (floor != NULL && floor->median > 0) {
+    fprintf(out, ", \"ratio_to_floor\": ");
+    json_number(out, it->median / floor->median);
   }
   fprintf(out, "}");
 }

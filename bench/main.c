@@ -8,6 +8,8 @@
 #include "bench.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,24 +23,30 @@
 #define BENCH_SOURCE_DIR "bench"
 #endif
 
-static const char *const default_systems[] = { "strong", "gcweak", "gcweak-wk",
-                                               "naive", "guile", "v8" };
+static const char *const default_systems[] = { "strong", "floor", "gcweak",
+                                               "gcweak-wk", "naive", "guile",
+                                               "v8" };
 
 static void usage(FILE *out)
 {
   fprintf(out,
 "Usage: gcweak-bench [options]\n"
-"Times gcweak against a strong table (the ceiling), the obvious weak table,\n"
-"Guile 3.0 weak-key tables and V8's WeakMap, on the same keys.\n"
+"Times gcweak against a strong table (the ceiling), the link floor (one\n"
+"collector link per key and nothing else: the least any weak table on bdwgc\n"
+"can cost), the obvious weak table, Guile 3.0 weak-key tables and V8's\n"
+"WeakMap, on the same keys. Options take their value as --opt VALUE or\n"
+"--opt=VALUE.\n"
 "\n"
 "  --sizes LIST       entry counts, comma-separated; 1e6 notation accepted\n"
 "                     (default 1e3,1e4,1e5,1e6)\n"
-"  --big              also run N = 1e7 (slow: minutes and several GiB)\n"
+"  --big              also run N = 1e7 (slow: many minutes per system,\n"
+"                     and a few GiB per process)\n"
 "  --workloads LIST   any of insert,get_hit,get_miss,has,delete,churn,\n"
-"                     reclaim,gc_cost,memory,threads (default: all)\n"
-"  --systems LIST     any of strong,gcweak,gcweak-wk,naive,guile,v8\n"
-"                     (default: all; gcweak-wk is gcweak's weak-key mode;\n"
-"                     missing peers are skipped with a message)\n"
+"                     reclaim,gc_cost,pause,memory,threads (default: all)\n"
+"  --systems LIST     any of strong,floor,gcweak,gcweak-wk,naive,guile,v8\n"
+"                     (default: all; floor is the link floor; gcweak-wk is\n"
+"                     gcweak's weak-key mode; missing peers are skipped\n"
+"                     with a message)\n"
 "  --threads LIST     reader thread counts for the threads workload\n"
 "                     (default 1,2)\n"
 "  --reps N           repetitions per figure; the median is reported\n"
@@ -125,6 +133,44 @@ static bool known_system(const char *name)
   return false;
 }
 
+enum {
+  OPT_SIZES = 256, OPT_BIG, OPT_WORKLOADS, OPT_SYSTEMS, OPT_THREADS, OPT_REPS,
+  OPT_ROUNDS, OPT_MIN_OPS, OPT_QUICK, OPT_JSON, OPT_REPORT_DIR, OPT_NO_FORK,
+  OPT_NODE, OPT_V8_SCRIPT,
+};
+
+static const struct option long_options[] = {
+  { "sizes", required_argument, NULL, OPT_SIZES },
+  { "big", no_argument, NULL, OPT_BIG },
+  { "workloads", required_argument, NULL, OPT_WORKLOADS },
+  { "systems", required_argument, NULL, OPT_SYSTEMS },
+  { "threads", required_argument, NULL, OPT_THREADS },
+  { "reps", required_argument, NULL, OPT_REPS },
+  { "rounds", required_argument, NULL, OPT_ROUNDS },
+  { "min-ops", required_argument, NULL, OPT_MIN_OPS },
+  { "quick", no_argument, NULL, OPT_QUICK },
+  { "json", required_argument, NULL, OPT_JSON },
+  { "report-dir", required_argument, NULL, OPT_REPORT_DIR },
+  { "no-fork", no_argument, NULL, OPT_NO_FORK },
+  { "node", required_argument, NULL, OPT_NODE },
+  { "v8-script", required_argument, NULL, OPT_V8_SCRIPT },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
+};
+
+/* Adds n to the sizes unless it is there already. */
+static bool add_size(bench_config *cfg, size_t n)
+{
+  for (int i = 0; i < cfg->n_sizes; i++)
+    if (cfg->sizes[i] == n)
+      return true;
+  if (cfg->n_sizes == BENCH_MAX_SIZES)
+    return false;
+  cfg->sizes[cfg->n_sizes++] = n;
+  return true;
+}
+
+/* Accepts "--opt value" and "--opt=value" alike (getopt_long). */
 static int parse_args(int argc, char **argv, bench_config *cfg)
 {
   static const size_t default_sizes[] = { 1000, 10000, 100000, 1000000 };
@@ -148,33 +194,39 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
   cfg->node = "node";
   cfg->v8_script = BENCH_SOURCE_DIR "/v8_weakmap.js";
 
-  for (int i = 1; i < argc; i++) {
-    const char *opt = argv[i];
-    bool has_arg = i + 1 < argc;
+  opterr = 0;
+  int opt;
+  while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
     char *items[16];
     int count;
-    if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+    switch (opt) {
+    case 'h':
       usage(stdout);
       exit(0);
-    } else if (strcmp(opt, "--quick") == 0) {
+    case OPT_QUICK:
       cfg->quick = true;
-    } else if (strcmp(opt, "--big") == 0) {
+      break;
+    case OPT_BIG:
       big = true;
-    } else if (strcmp(opt, "--no-fork") == 0) {
+      break;
+    case OPT_NO_FORK:
       cfg->fork_systems = false;
-    } else if (!has_arg) {
-      return usage_error("unknown option or missing argument: %s", opt);
-    } else if (strcmp(opt, "--sizes") == 0) {
-      count = split_list(argv[++i], items, BENCH_MAX_SIZES - 1);
+      break;
+    case OPT_SIZES:
+      count = split_list(optarg, items, BENCH_MAX_SIZES - 1);
       if (count <= 0)
         return usage_error("--sizes takes 1 to 7 entry counts", "");
-      for (int k = 0; k < count; k++)
-        if (!parse_count(items[k], &cfg->sizes[k]))
+      cfg->n_sizes = 0;
+      for (int k = 0; k < count; k++) {
+        size_t n;
+        if (!parse_count(items[k], &n))
           return usage_error("bad size: %s", items[k]);
-      cfg->n_sizes = count;
+        add_size(cfg, n);
+      }
       sizes_given = true;
-    } else if (strcmp(opt, "--workloads") == 0) {
-      count = split_list(argv[++i], items, 16);
+      break;
+    case OPT_WORKLOADS:
+      count = split_list(optarg, items, 16);
       if (count <= 0)
         return usage_error("--workloads takes a list", "");
       memset(cfg->workloads, 0, sizeof cfg->workloads);
@@ -184,18 +236,20 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
           return usage_error("unknown workload: %s", items[k]);
         cfg->workloads[wl] = true;
       }
-    } else if (strcmp(opt, "--systems") == 0) {
-      count = split_list(argv[++i], items, BENCH_MAX_SYSTEMS);
+      break;
+    case OPT_SYSTEMS:
+      count = split_list(optarg, items, BENCH_MAX_SYSTEMS);
       if (count <= 0)
-        return usage_error("--systems takes a list", "");
+        return usage_error("--systems takes 1 to 8 systems", "");
       for (int k = 0; k < count; k++) {
         if (!known_system(items[k]))
           return usage_error("unknown system: %s", items[k]);
         cfg->systems[k] = items[k];
       }
       cfg->n_systems = count;
-    } else if (strcmp(opt, "--threads") == 0) {
-      count = split_list(argv[++i], items, BENCH_MAX_THREADS);
+      break;
+    case OPT_THREADS:
+      count = split_list(optarg, items, BENCH_MAX_THREADS);
       if (count <= 0)
         return usage_error("--threads takes 1 to 8 thread counts", "");
       for (int k = 0; k < count; k++) {
@@ -205,30 +259,42 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
       }
       cfg->n_threads = count;
       qsort(cfg->threads, (size_t)count, sizeof *cfg->threads, compare_ints);
-    } else if (strcmp(opt, "--reps") == 0) {
-      cfg->reps = atoi(argv[++i]);
+      break;
+    case OPT_REPS:
+      cfg->reps = atoi(optarg);
       if (cfg->reps < 1 || cfg->reps > 1000)
-        return usage_error("bad repetition count: %s", argv[i]);
-    } else if (strcmp(opt, "--rounds") == 0) {
-      cfg->rounds = atoi(argv[++i]);
+        return usage_error("bad repetition count: %s", optarg);
+      break;
+    case OPT_ROUNDS:
+      cfg->rounds = atoi(optarg);
       if (cfg->rounds < 1 || cfg->rounds > 1000)
-        return usage_error("bad round count: %s", argv[i]);
-    } else if (strcmp(opt, "--min-ops") == 0) {
-      if (!parse_count(argv[++i], &cfg->min_ops))
-        return usage_error("bad operation count: %s", argv[i]);
+        return usage_error("bad round count: %s", optarg);
+      break;
+    case OPT_MIN_OPS:
+      if (!parse_count(optarg, &cfg->min_ops))
+        return usage_error("bad operation count: %s", optarg);
       min_ops_given = true;
-    } else if (strcmp(opt, "--json") == 0) {
-      cfg->json_path = argv[++i];
-    } else if (strcmp(opt, "--report-dir") == 0) {
-      cfg->report_dir = argv[++i];
-    } else if (strcmp(opt, "--node") == 0) {
-      cfg->node = argv[++i];
-    } else if (strcmp(opt, "--v8-script") == 0) {
-      cfg->v8_script = argv[++i];
-    } else {
-      return usage_error("unknown option: %s", opt);
+      break;
+    case OPT_JSON:
+      cfg->json_path = optarg;
+      break;
+    case OPT_REPORT_DIR:
+      cfg->report_dir = optarg;
+      break;
+    case OPT_NODE:
+      cfg->node = optarg;
+      break;
+    case OPT_V8_SCRIPT:
+      cfg->v8_script = optarg;
+      break;
+    case ':':
+      return usage_error("option %s needs an argument", argv[optind - 1]);
+    default:
+      return usage_error("unknown option: %s", argv[optind - 1]);
     }
   }
+  if (optind < argc)
+    return usage_error("unexpected argument: %s", argv[optind]);
   if (cfg->quick) {
     if (!sizes_given) {
       cfg->sizes[0] = 1000;
@@ -239,7 +305,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
       cfg->min_ops = 4096;
   }
   if (big)
-    cfg->sizes[cfg->n_sizes++] = 10000000;
+    add_size(cfg, 10000000);
   if (cfg->rounds > cfg->reps)
     cfg->rounds = cfg->reps;
   qsort(cfg->sizes, (size_t)cfg->n_sizes, sizeof *cfg->sizes, compare_sizes);
@@ -251,8 +317,8 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
 const bench_system *bench_system_find(const char *name)
 {
   static const bench_system *const builtin[] = {
-    &bench_sys_strong, &bench_sys_gcweak, &bench_sys_gcweak_weak_keys,
-    &bench_sys_naive,
+    &bench_sys_strong, &bench_sys_floor, &bench_sys_gcweak,
+    &bench_sys_gcweak_weak_keys, &bench_sys_naive,
 #ifdef BENCH_HAVE_GUILE
     &bench_sys_guile,
 #endif
@@ -332,16 +398,45 @@ static bool spawn_child(const bench_config *cfg, const bench_system *sys,
   return true;
 }
 
+/* Reads protocol lines from fd into r until end of file, redrawing the
+ * progress line while it waits. */
+void read_protocol(int fd, bench_results *r)
+{
+  char buf[8192];
+  size_t used = 0;
+  for (;;) {
+    struct pollfd p = { fd, POLLIN, 0 };
+    int ready = poll(&p, 1, 250);
+    progress_tick();
+    if (ready < 0 && errno != EINTR)
+      break;
+    if (ready <= 0)
+      continue;
+    ssize_t got = read(fd, buf + used, sizeof buf - 1 - used);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      break;
+    used += (size_t)got;
+    buf[used] = '\0';
+    char *line = buf, *nl;
+    while ((nl = strchr(line, '\n')) != NULL) {
+      *nl = '\0';
+      results_parse_line(r, line);
+      line = nl + 1;
+    }
+    used -= (size_t)(line - buf);
+    memmove(buf, line, used);
+    if (used == sizeof buf - 1)   /* a line longer than any the protocol has */
+      used = 0;
+  }
+  close(fd);
+}
+
 /* Reads a child's lines into r and reaps it; false unless it exited 0. */
 static bool collect_child(const bench_system *sys, child c, bench_results *r)
 {
-  FILE *in = fdopen(c.fd, "r");
-  char *line = NULL;
-  size_t cap = 0;
-  while (getline(&line, &cap, in) > 0)
-    results_parse_line(r, line);
-  free(line);
-  fclose(in);
+  read_protocol(c.fd, r);
   int status;
   while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
     ;
@@ -354,6 +449,7 @@ static bool collect_child(const bench_system *sys, child c, bench_results *r)
   else
     snprintf(note, sizeof note, "warn %s the benchmark process exited with %d",
              sys->name, WEXITSTATUS(status));
+  progress_clear();
   fprintf(stderr, "gcweak-bench: %s\n", note + 5);
   results_add_note(r, note);
   return false;
@@ -392,8 +488,7 @@ static void run_memory_jobs(const bench_config *cfg, const bench_system *sys,
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   int width = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
   for (int s = 0; s < cfg->n_sizes; s++) {
-    fprintf(stderr, "gcweak-bench: %-7s N=%-8zu memory (%d fresh processes)\n",
-            sys->name, cfg->sizes[s], cfg->reps);
+    progress_label("%s N=%zu memory", sys->name, cfg->sizes[s]);
     job j = { true, cfg->sizes[s] };
     bool ok = true;
     for (int rep = 0; rep < cfg->reps && ok; rep += width) {
@@ -401,6 +496,7 @@ static void run_memory_jobs(const bench_config *cfg, const bench_system *sys,
       int started = 0;
       if (!cfg->fork_systems) {
         run_job(cfg, sys, j);
+        progress_add(progress_units(cfg, 1, j.n, PROGRESS_MEMORY));
         rep -= width - 1;
         continue;
       }
@@ -409,8 +505,10 @@ static void run_memory_jobs(const bench_config *cfg, const bench_system *sys,
         started++;
       if (started == 0)
         ok = false;
-      for (int k = 0; k < started; k++)
+      for (int k = 0; k < started; k++) {
         ok &= collect_child(sys, batch[k], r);
+        progress_add(progress_units(cfg, 1, j.n, PROGRESS_MEMORY));
+      }
     }
     if (!ok)
       break;
@@ -433,14 +531,37 @@ static void run_builtin_systems(const bench_config *cfg, const bench_system **sy
       int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds);
       for (int k = 0; k < count; k++) {
         const bench_system *sys = systems[round % 2 == 0 ? k : count - 1 - k];
-        fprintf(stderr, "gcweak-bench: round %d of %d: %s\n", round + 1, cfg->rounds,
-                sys->name);
+        progress_label("round %d of %d: %s", round + 1, cfg->rounds, sys->name);
         run_timed_job(cfg, sys, reps, r);
       }
     }
   if (cfg->workloads[WL_MEMORY])
     for (int k = 0; k < count; k++)
       run_memory_jobs(cfg, systems[k], r);
+}
+
+/* The work of the whole run in progress units, as the children and the
+ * memory probes will report it. */
+static double total_units(const bench_config *cfg, int n_builtin, bool want_v8)
+{
+  double total = 0;
+  for (int s = 0; s < cfg->n_sizes; s++) {
+    size_t n = cfg->sizes[s];
+    if (needs_main_run(cfg))
+      for (int round = 0; round < cfg->rounds; round++) {
+        int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds) +
+                   (cfg->rounds > 1);
+        double one = progress_units(cfg, reps, n, PROGRESS_MAIN);
+        if (cfg->workloads[WL_THREADS])
+          one += progress_units(cfg, reps, n, PROGRESS_THREADS);
+        total += n_builtin * one;
+      }
+    if (cfg->workloads[WL_MEMORY])
+      total += n_builtin * cfg->reps * progress_units(cfg, 1, n, PROGRESS_MEMORY);
+    if (want_v8)
+      total += progress_units(cfg, cfg->reps, n, PROGRESS_MAIN);
+  }
+  return total;
 }
 
 static bool any_warnings(const bench_results *r)
@@ -502,11 +623,15 @@ int main(int argc, char **argv)
     }
     builtin[n_builtin++] = sys;
   }
+  progress_start(total_units(&cfg, n_builtin, want_v8));
   run_builtin_systems(&cfg, builtin, n_builtin, &results);
   /* node runs its own repetitions; its figures are compared with the
    * strong table's medians over all rounds. */
-  if (want_v8)
+  if (want_v8) {
+    progress_label("v8");
     peer_v8_run(&cfg, &results);
+  }
+  progress_finish();
   results_fold_samples(&results);
 
   report_print_summary(&cfg, &results);

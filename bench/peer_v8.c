@@ -17,6 +17,7 @@ static void skip(bench_results *r, const char *why)
 {
   char note[600];
   snprintf(note, sizeof note, "skip v8 %.500s", why);
+  progress_clear();
   fprintf(stderr, "gcweak-bench: v8: %s\n", why);
   results_add_note(r, note);
 }
@@ -64,22 +65,14 @@ int peer_v8_run(const bench_config *cfg, bench_results *r)
     close(fds[0]);
     dup2(fds[1], STDOUT_FILENO);
     close(fds[1]);
-    fprintf(stderr, "gcweak-bench: v8      running %s --expose-gc %s\n",
-            cfg->node, cfg->v8_script);
     execlp(cfg->node, cfg->node, "--expose-gc", "--max-old-space-size=8192",
            cfg->v8_script, "--sizes", sizes, "--workloads", workloads,
            "--reps", reps, "--min-ops", min_ops, (char *)NULL);
     _exit(127);
   }
   close(fds[1]);
-  FILE *in = fdopen(fds[0], "r");
-  char *line = NULL;
-  size_t cap = 0;
   size_t before = r->count;
-  while (getline(&line, &cap, in) > 0)
-    results_parse_line(r, line);
-  free(line);
-  fclose(in);
+  read_protocol(fds[0], r);
   int status;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
     ;

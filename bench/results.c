@@ -118,6 +118,13 @@ bool results_parse_line(bench_results *r, const char *line)
   }
   bench_result item;
   memset(&item, 0, sizeof item);
+  if (strcmp(kind, "progress") == 0) {
+    double units;
+    if (sscanf(line, "progress %23s %zu %lf", item.system, &item.n, &units) != 3)
+      return false;
+    progress_add(units);
+    return true;
+  }
   if (strcmp(kind, "sample") == 0) {
     double value;
     if (sscanf(line, "sample %23s %15s %zu %23s %lf", item.system,
@@ -207,6 +214,15 @@ void emit_note(const char *kind, const char *system, const char *fmt, ...)
   va_end(ap);
   snprintf(line, sizeof line, "%s %s %s\n", kind, system, text);
   emit_line(line);
-  if (strcmp(kind, "warn") == 0)
+  if (strcmp(kind, "warn") == 0) {
+    progress_clear();
     fprintf(stderr, "gcweak-bench: warning: %s: %s\n", system, text);
+  }
+}
+
+void emit_progress(const char *system, size_t n, double units)
+{
+  char line[128];
+  snprintf(line, sizeof line, "progress %s %zu %.6g\n", system, n, units);
+  emit_line(line);
 }

@@ -1,13 +1,13 @@
 /*
  * Runs one system through every selected workload at every size, in the
  * order of enum bench_workload, with the keys of each size shared by all of
- * its workloads (memory excepted: see memory.c). Threads come last, in a pass of their own: once a second
- * thread exists the collector's lock and marking change for good, and that
- * must not colour the single-threaded figures.
+ * its workloads (memory excepted: see memory.c). Threads come last, in a
+ * pass of their own: once a second thread exists the collector's lock and
+ * marking change for good, and that must not colour the single-threaded
+ * figures.
  */
 #include "workloads.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,7 @@ const char *bench_workload_name(int wl)
 {
   static const char *const names[WL_COUNT] = {
     "insert", "get_hit", "get_miss", "has", "delete", "churn",
-    "reclaim", "gc_cost", "memory", "threads",
+    "reclaim", "gc_cost", "pause", "memory", "threads",
   };
   return wl >= 0 && wl < WL_COUNT ? names[wl] : "?";
 }
@@ -54,26 +54,6 @@ void wl_check(const wl_ctx *c, int workload, const char *what, size_t got,
   if (got != want)
     emit_note("warn", c->sys->name, "%s at N=%zu: %s %zu, expected %zu",
               bench_workload_name(workload), c->n, what, got, want);
-}
-
-/* Seconds spent per workload at one size, printed as progress. */
-typedef struct stopwatch {
-  uint64_t start;
-  char line[256];
-} stopwatch;
-
-static void lap(stopwatch *w, const char *what)
-{
-  uint64_t now = now_ns();
-  size_t len = strlen(w->line);
-  snprintf(w->line + len, sizeof w->line - len, " %s %.1fs", what,
-           (double)(now - w->start) / 1e9);
-  w->start = now;
-}
-
-static void progress(const bench_system *sys, size_t n, const stopwatch *w)
-{
-  fprintf(stderr, "gcweak-bench: %-7s N=%-8zu%s\n", sys->name, n, w->line);
 }
 
 static bool wants(const bench_config *cfg, int wl) { return cfg->workloads[wl]; }
@@ -112,11 +92,8 @@ void bench_run_system(const bench_config *cfg, const bench_system *sys)
   for (int s = 0; s < cfg->n_sizes; s++) {
     wl_ctx c;
     ctx_init(&c, cfg, sys, cfg->sizes[s]);
-    stopwatch w = { now_ns(), "" };
-    if (wants(cfg, WL_INSERT) || wants(cfg, WL_DELETE)) {
+    if (wants(cfg, WL_INSERT) || wants(cfg, WL_DELETE))
       wl_insert_delete(&c, wants(cfg, WL_INSERT), wants(cfg, WL_DELETE));
-      lap(&w, "insert+delete");
-    }
     if (needs_read_table(cfg)) {
       c.table = wl_build(sys, c.keys, c.vals, c.n);
       full_collections(1);
@@ -128,19 +105,16 @@ void bench_run_system(const bench_config *cfg, const bench_system *sys)
         wl_has(&c);
       c.table = NULL;
       full_collections(1);
-      lap(&w, "get_hit+get_miss+has");
     }
     static const struct { int wl; void (*run)(wl_ctx *); } rest[] = {
       { WL_CHURN, wl_churn },
       { WL_RECLAIM, wl_reclaim }, { WL_GC_COST, wl_gc_cost },
+      { WL_PAUSE, wl_pause },
     };
-    for (size_t i = 0; i < sizeof rest / sizeof *rest; i++) {
-      if (wants(cfg, rest[i].wl)) {
+    for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
+      if (wants(cfg, rest[i].wl))
         rest[i].run(&c);
-        lap(&w, bench_workload_name(rest[i].wl));
-      }
-    }
-    progress(sys, c.n, &w);
+    emit_progress(sys->name, c.n, progress_units(cfg, cfg->reps, c.n, PROGRESS_MAIN));
     ctx_drop(&c);
   }
 }
@@ -152,12 +126,11 @@ void bench_run_threads(const bench_config *cfg, const bench_system *sys)
   for (int s = 0; s < cfg->n_sizes; s++) {
     wl_ctx c;
     ctx_init(&c, cfg, sys, cfg->sizes[s]);
-    stopwatch w = { now_ns(), "" };
     c.table = wl_build(sys, c.keys, c.vals, c.n);
     full_collections(1);
     wl_threads(&c);
-    lap(&w, "threads");
-    progress(sys, c.n, &w);
+    emit_progress(sys->name, c.n,
+                  progress_units(cfg, cfg->reps, c.n, PROGRESS_THREADS));
     ctx_drop(&c);
   }
 }

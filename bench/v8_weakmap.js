@@ -18,7 +18,7 @@ const RECLAIM_MAX_COLLECTIONS = 5;
 function parseArgs(argv) {
   const opts = {
     sizes: [1000, 10000, 100000, 1000000],
-    workloads: new Set(['insert', 'get_hit', 'get_miss', 'has', 'delete',
+    workloads: new Set(['insert', 'get_hit', 'get_miss', 'has', 'delete', 'pause',
       'churn', 'reclaim', 'gc_cost', 'memory', 'threads']),
     reps: 5,
     minOps: 262144,
@@ -274,16 +274,19 @@ function timedGcMs() {
   return elapsedNs(t0, now()) / 1e6;
 }
 
-// Keys go in in random order, as in workloads_gc.c.
+// Keys go in in random order, as in workloads_gc.c. With the table, the
+// values are reachable only through it; the baseline holds as many values in
+// an array.
 function gcCost(ctx) {
   const { n, order, opts } = ctx;
-  const objvals = Array.from({ length: n }, () => ({}));
   const withTable = [], base = [];
-  let wm = build(order, objvals);
+  let wm = build(order, Array.from({ length: n }, () => ({})));
   gc();
   gc();
   for (let r = 0; r < opts.reps; r++) withTable.push(timedGcMs());
+  if (!wm.has(order[0])) note('warn', 'gc_cost: key lost');
   wm = null;
+  const objvals = Array.from({ length: n }, () => ({}));
   gc();
   gc();
   for (let r = 0; r < opts.reps; r++) base.push(timedGcMs());
@@ -291,6 +294,37 @@ function gcCost(ctx) {
   emit('gc_cost', n, 'gc_ms_with_table', withTable);
   emit('gc_cost', n, 'gc_ms_baseline', base);
   return objvals.length;
+}
+
+// The first operation after a full collection, each with a collection of its
+// own, as in workloads_pause.c.
+function pause(ctx) {
+  const { n, keys, vals, opts, rng } = ctx;
+  const rounds = Math.max(10, opts.reps);
+  const ops = ['get', 'has', 'set', 'insert', 'delete'];
+  const samples = ops.map(() => []);
+  const wm = build(keys, vals);
+  let found = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (let op = 0; op < ops.length; op++) {
+      const i = rng(n);
+      const key = op === 3 ? {} : keys[i];
+      gc();
+      const t0 = now();
+      switch (op) {
+        case 0: found += wm.get(key) !== undefined; break;
+        case 1: found += wm.has(key); break;
+        case 2: case 3: wm.set(key, vals[i]); found++; break;
+        default: found += wm.delete(key); break;
+      }
+      const t1 = now();
+      samples[op].push(elapsedNs(t0, t1));
+      if (op === 3) wm.delete(key);
+      else if (op === 4) wm.set(key, vals[i]);
+    }
+  }
+  check('pause', n, 'present keys found', found, rounds * ops.length);
+  ops.forEach((name, k) => emit('pause', n, `first_${name}_ns`, samples[k]));
 }
 
 function memory(ctx) {
@@ -324,7 +358,6 @@ async function main() {
   note('info', `node ${process.version}, V8 ${process.versions.v8}`);
   const w = opts.workloads;
   for (const n of opts.sizes) {
-    process.stderr.write(`gcweak-bench: v8      N=${String(n).padEnd(8)} workloads\n`);
     const rng = makeRng(0x5eed0000 + n);
     const keys = newKeys(n);
     const vals = Array.from({ length: n }, (_, i) => i);
@@ -344,7 +377,9 @@ async function main() {
     if (w.has('churn')) churn(ctx);
     if (w.has('reclaim')) await reclaim(ctx);
     if (w.has('gc_cost')) gcCost(ctx);
+    if (w.has('pause')) pause(ctx);
     if (w.has('memory')) memory(ctx);
+    process.stdout.write(`progress v8 ${n} ${opts.reps * (n + opts.minOps)}\n`);
   }
   if (w.has('threads')) note('info', 'threads workload not applicable: a WeakMap belongs to one isolate');
 }

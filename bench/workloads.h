@@ -26,6 +26,7 @@ void wl_churn(wl_ctx *c);
 
 void wl_reclaim(wl_ctx *c);
 void wl_gc_cost(wl_ctx *c);
+void wl_pause(wl_ctx *c);
 
 void wl_threads(wl_ctx *c);
 
