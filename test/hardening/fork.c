@@ -8,7 +8,7 @@
  *
  * Not covered on purpose: using in the child a container another parent
  * thread was writing at the moment of the fork (its mutex may be copied
- * locked; see the report of issue 5).
+ * locked; see README, "After fork()").
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep, fork, waitpid under -std=c11 */
 #define GC_THREADS
