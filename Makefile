@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Thin front end over CMake. `make test` and `make bench` each do their own
 # set-up on a fresh Debian or Ubuntu machine.
 BUILD ?= build

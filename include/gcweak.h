@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file gcweak.h
  * @brief gcweak: WeakMap and WeakSet for programs built on the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Build and run the consumer program against an *installed* gcweak.
 #
 #   run.sh find_package|pkg_config <gcweak build dir> <scratch dir>

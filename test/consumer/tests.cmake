@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Consumer tests: install this build tree into a staging prefix and build an
 # out-of-tree program against it, through find_package and through
 # pkg-config. Included from test/CMakeLists.txt: include(consumer/tests.cmake)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Hardening stage of CI, run by .ci/run after `make test`:
 #   1. the Check suite under UndefinedBehaviorSanitizer (ubsan.sh);
 #   2. clang-tidy and cppcheck on lib/ (lint.sh);

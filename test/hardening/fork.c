@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Configuration: a program that forks (GC_set_handle_fork(1) before GC_INIT)
  * and keeps using its containers in the child: the child finds every entry

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared helpers of the hardening programs (the .c files of test/hardening). Each program
  * configures the collector its own way before including nothing else, so this

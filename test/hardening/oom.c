@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Out of memory. With GC_set_max_heap_size low, a map (then a set) is filled
  * until gcweak_map_set (gcweak_set_add) returns GCWEAK_ENOMEM: never a crash
