@@ -37,10 +37,14 @@ done
 soname=$(readelf -d "$libdir/libgcweak.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 case $soname in libgcweak.so.[0-9]*) ;; *) fail "bad SONAME '$soname'" ;; esac
 [ -e "$libdir/$soname" ] || fail "$libdir/$soname (the SONAME) not installed"
-# Only the API is exported from the shared library (plus linker-made symbols).
+# Only the API is exported from the shared library (plus linker-made symbols
+# and the version nodes), every function of it with a symbol version.
 extra=$(nm -D --defined-only "$libdir/libgcweak.so" | awk '{print $3}' |
-        grep -v -E '^(gcweak_|(_init|_fini|_end|_edata|__bss_start)$)' || true)
+        grep -v -E '^(gcweak_|GCWEAK_[0-9.]+$|(_init|_fini|_end|_edata|__bss_start)$)' || true)
 [ -z "$extra" ] || fail "non-API symbols exported: $extra"
+unversioned=$(nm -D --defined-only "$libdir/libgcweak.so" | awk '{print $3}' |
+              grep -E '^gcweak_' | grep -v -E '@@?GCWEAK_[0-9.]+$' || true)
+[ -z "$unversioned" ] || fail "exported without a GCWEAK_ symbol version: $unversioned"
 nm "$libdir/libgcweak.a" | grep -q ' T gcweak_map_new$' || fail "libgcweak.a lacks gcweak_map_new"
 echo "run.sh: installed files ok (SONAME $soname)"
 

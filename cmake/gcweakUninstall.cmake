@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: MIT
+# Removes what `cmake --install` (or `make install`) put in place, as listed
+# in the build tree's install_manifest.txt, under $DESTDIR when set:
+#
+#   cmake -DMANIFEST=<build>/install_manifest.txt -P cmake/gcweakUninstall.cmake
+#
+# Afterwards it removes the directories of gcweak's own that are left empty
+# (<libdir>/cmake/gcweak, the doc directory); directories other packages may
+# share (include/, lib/pkgconfig/, share/man/man3/) stay.
+if(NOT MANIFEST OR NOT EXISTS "${MANIFEST}")
+  message(FATAL_ERROR "No install manifest '${MANIFEST}': nothing was installed from this build tree")
+endif()
+file(STRINGS "${MANIFEST}" _files)
+set(_dirs "")
+foreach(_f IN LISTS _files)
+  set(_p "$ENV{DESTDIR}${_f}")
+  if(EXISTS "${_p}" OR IS_SYMLINK "${_p}")
+    file(REMOVE "${_p}")
+    message(STATUS "Removed: ${_p}")
+  endif()
+  get_filename_component(_d "${_p}" DIRECTORY)
+  list(APPEND _dirs "${_d}")
+endforeach()
+list(REMOVE_DUPLICATES _dirs)
+foreach(_d IN LISTS _dirs)
+  # Walk up while the directory is gcweak's own (its name says so) and empty.
+  while(IS_DIRECTORY "${_d}")
+    get_filename_component(_name "${_d}" NAME)
+    file(GLOB _left "${_d}/*" "${_d}/.*")
+    if(NOT _name MATCHES "gcweak" OR _left)
+      break()
+    endif()
+    file(REMOVE_RECURSE "${_d}")
+    message(STATUS "Removed: ${_d}/")
+    get_filename_component(_d "${_d}" DIRECTORY)
+  endwhile()
+endforeach()
+file(REMOVE "${MANIFEST}")
