@@ -6,7 +6,7 @@
 #
 # Afterwards it removes the directories of gcweak's own that are left empty
 # (<libdir>/cmake/gcweak, the doc directory); directories other packages may
-# share (include/, lib/pkgconfig/, share/man/man3/) stay.
+# share (include/, lib/pkgconfig/, share/man/man3/, the prefix) stay.
 if(NOT MANIFEST OR NOT EXISTS "${MANIFEST}")
   message(FATAL_ERROR "No install manifest '${MANIFEST}': nothing was installed from this build tree")
 endif()
@@ -23,11 +23,12 @@ foreach(_f IN LISTS _files)
 endforeach()
 list(REMOVE_DUPLICATES _dirs)
 foreach(_d IN LISTS _dirs)
-  # Walk up while the directory is gcweak's own (its name says so) and empty.
-  while(IS_DIRECTORY "${_d}")
-    get_filename_component(_name "${_d}" NAME)
-    file(GLOB _left "${_d}/*" "${_d}/.*")
-    if(NOT _name MATCHES "gcweak" OR _left)
+  # Walk up while the directory is gcweak's own (a gcweak or libgcweak-dev
+  # component in its path, as in lib/cmake/gcweak or share/doc/gcweak/examples)
+  # and empty.
+  while(IS_DIRECTORY "${_d}" AND "${_d}/" MATCHES "/(lib)?gcweak(-dev)?/")
+    file(GLOB _left LIST_DIRECTORIES true "${_d}/*")
+    if(_left)
       break()
     endif()
     file(REMOVE_RECURSE "${_d}")
