@@ -21,6 +21,10 @@ set(CPACK_COMPONENTS_ALL runtime development)
 set(CPACK_COMPONENT_RUNTIME_DISPLAY_NAME "gcweak shared library")
 set(CPACK_COMPONENT_DEVELOPMENT_DISPLAY_NAME "gcweak development files")
 set(CPACK_COMPONENT_DEVELOPMENT_DEPENDS runtime)
+set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
+  "WeakMap and WeakSet for the Boehm-Demers-Weiser collector (shared library, MIT license)")
+set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION
+  "WeakMap and WeakSet for the Boehm-Demers-Weiser collector (headers for C and C++, static library, CMake package, pkg-config file, man page, examples; MIT license)")
 
 # TGZ: one archive with both components.
 set(CPACK_ARCHIVE_COMPONENT_INSTALL OFF)
@@ -32,6 +36,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "libgcweak${PROJECT_VERSION_MAJOR}")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "libgc1 (>= 1:${GCWEAK_BDWGC_MIN_VERSION})")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME libgcweak-dev)

@@ -20,6 +20,11 @@
 #                  leaves no file behind
 #   system_pc      installed for /usr, gcweak.pc has an absolute prefix and
 #                  emits no -I/usr/include or -L/usr/lib...
+#   package        cpack -G "DEB;TGZ" from a tree configured for /usr:
+#                  libgcweak0 holds only the library, libgcweak-dev the rest
+#                  (HTML reference included when doxygen exists); the pair
+#                  unpacks into a scratch root with dpkg, and the consumers
+#                  build and run against it (exit 77: no cpack or dpkg)
 # Environment: CMAKE, CC.
 set -eu
 scenario=$1 src=$2 build=$3 work=$4
@@ -176,6 +181,70 @@ system_pc)
     *" -I/usr/include "*|*" -L/usr/lib"*) fail "system directories emitted: $flags" ;;
     esac
     note "prefix=/usr, flags: $flags"
+    ;;
+package)
+    for tool in cpack dpkg-deb dpkg; do
+        command -v "$tool" >/dev/null 2>&1 || { note "skipped: no $tool"; exit 77; }
+    done
+    b=$work/build
+    "$cmake" -S "$src" -B "$b" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_DOCDIR=share/doc/libgcweak-dev \
+        -DGCWEAK_BUILD_TESTS=OFF -DGCWEAK_BUILD_BENCH=OFF >"$work/configure.log" 2>&1 ||
+        { cat "$work/configure.log"; fail "configure"; }
+    "$cmake" --build "$b" -j 2 >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build"; }
+    html=0
+    if command -v doxygen >/dev/null 2>&1; then
+        "$cmake" --build "$b" --target docs >"$work/docs.log" 2>&1 || { cat "$work/docs.log"; fail "docs"; }
+        html=1
+    fi
+    (cd "$b" && cpack -G "DEB;TGZ") >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack"; }
+    rt=$(ls "$b"/libgcweak0_*.deb) dev=$(ls "$b"/libgcweak-dev_*.deb) tgz=$(ls "$b"/gcweak-*.tar.gz) ||
+        fail "packages missing: $(ls "$b")"
+    dpkg-deb -c "$rt" | awk '{print $6}' | grep -v '/$' >"$work/runtime.list"
+    dpkg-deb -c "$dev" | awk '{print $6}' | grep -v '/$' >"$work/dev.list"
+    multiarch=$(sed -n 's|^\./usr/lib/\([^/]*\)/libgcweak.so.0$|\1|p' "$work/runtime.list")
+    [ -n "$multiarch" ] || fail "libgcweak.so.0 not in /usr/lib/<multiarch>: $(cat "$work/runtime.list")"
+    ! grep -v -E '^\./usr/lib/[^/]+/libgcweak\.so\.0' "$work/runtime.list" | grep -q . ||
+        fail "runtime package holds more than the library: $(cat "$work/runtime.list")"
+    for f in include/gcweak.h include/gcweak.hpp "lib/$multiarch/libgcweak.so" \
+             "lib/$multiarch/libgcweak.a" "lib/$multiarch/cmake/gcweak/gcweakConfig.cmake" \
+             "lib/$multiarch/pkgconfig/gcweak.pc" share/man/man3/gcweak.3 \
+             share/doc/libgcweak-dev/LICENSE share/doc/libgcweak-dev/examples/visit_counter.c; do
+        grep -q "^\./usr/$f\$" "$work/dev.list" || fail "libgcweak-dev lacks /usr/$f"
+    done
+    if [ $html = 1 ]; then
+        grep -q '^\./usr/share/doc/libgcweak-dev/html/index.html$' "$work/dev.list" ||
+            fail "libgcweak-dev lacks the HTML reference"
+    fi
+    ! grep -q 'libgcweak.so.0' "$work/dev.list" || fail "libgcweak-dev holds the runtime library"
+    dpkg-deb -f "$dev" Depends | grep -q 'libgcweak0 (= ' || fail "libgcweak-dev does not depend on libgcweak0"
+    dpkg-deb -f "$dev" Depends | grep -q 'libgc-dev (>= 1:8.2)' || fail "libgcweak-dev does not need libgc-dev >= 8.2"
+    tar -tzf "$tgz" | grep -q '/usr/include/gcweak.hpp$' || fail "the .tar.gz lacks gcweak.hpp"
+    tar -tzf "$tgz" | grep -q '/libgcweak.so.0$' || fail "the .tar.gz lacks the library"
+
+    # The pair unpacks together into a scratch root (without touching the
+    # machine's own /usr; dependencies are the machine's, so not checked).
+    root=$work/root
+    mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/triggers"
+    : >"$root/var/lib/dpkg/status"
+    : >"$root/var/lib/dpkg/available"
+    dpkg --root="$root" --log=/dev/null --force-depends --unpack "$rt" "$dev" >"$work/dpkg.log" 2>&1 ||
+        { cat "$work/dpkg.log"; fail "dpkg --unpack"; }
+    # The consumer test against what the packages installed.
+    "$cmake" -S "$here" -B "$work/consumer" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_PREFIX_PATH="$root/usr" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+        >"$work/cconfigure.log" 2>&1 || { cat "$work/cconfigure.log"; fail "consumer configure"; }
+    "$cmake" --build "$work/consumer" -j 2 >"$work/cbuild.log" 2>&1 || { cat "$work/cbuild.log"; fail "consumer build"; }
+    ldd "$work/consumer/consumer" | grep libgcweak | grep -q "$root/" || fail "consumer does not load the packaged library"
+    for prog in consumer consumer_static consumer_cxx; do
+        [ -x "$work/consumer/$prog" ] || continue
+        "$work/consumer/$prog" >"$work/$prog.log" 2>&1 || { cat "$work/$prog.log"; fail "$prog exited $?"; }
+    done
+    flags=$(PKG_CONFIG_PATH=$root/usr/lib/$multiarch/pkgconfig pkg-config --cflags --libs gcweak) || fail "pkg-config"
+    case " $flags " in
+    *" -I/usr/include "*|*" -L/usr/lib"*) fail "gcweak.pc emits system directories: $flags" ;;
+    esac
+    note "$(basename "$rt") + $(basename "$dev") + $(basename "$tgz"); unpacked, consumers run; pkg-config: $flags"
     ;;
 *)
     fail "unknown scenario"
