@@ -4,9 +4,10 @@
 #
 #   cmake -DMANIFEST=<build>/install_manifest.txt -P cmake/gcweakUninstall.cmake
 #
-# Afterwards it removes the directories of gcweak's own that are left empty
-# (<libdir>/cmake/gcweak, the doc directory); directories other packages may
-# share (include/, lib/pkgconfig/, share/man/man3/, the prefix) stay.
+# Afterwards it removes the directories left empty that are gcweak's own
+# (<libdir>/cmake/gcweak, the doc directory) or <libdir>/cmake and
+# <libdir>/pkgconfig; the prefix's standard directories (include/, lib/,
+# share/man/man3/) stay.
 if(NOT MANIFEST OR NOT EXISTS "${MANIFEST}")
   message(FATAL_ERROR "No install manifest '${MANIFEST}': nothing was installed from this build tree")
 endif()
@@ -23,10 +24,10 @@ foreach(_f IN LISTS _files)
 endforeach()
 list(REMOVE_DUPLICATES _dirs)
 foreach(_d IN LISTS _dirs)
-  # Walk up while the directory is gcweak's own (a gcweak or libgcweak-dev
-  # component in its path, as in lib/cmake/gcweak or share/doc/gcweak/examples)
-  # and empty.
-  while(IS_DIRECTORY "${_d}" AND "${_d}/" MATCHES "/(lib)?gcweak(-dev)?/")
+  # Walk up while the directory is empty and gcweak's own (a gcweak or
+  # libgcweak-dev component in its path, as in lib/cmake/gcweak or
+  # share/doc/gcweak/examples) or a libdir's cmake/ or pkgconfig/.
+  while(IS_DIRECTORY "${_d}" AND "${_d}/" MATCHES "/(lib)?gcweak(-dev)?/|/lib[^/]*/(cmake|pkgconfig)/$")
     file(GLOB _left LIST_DIRECTORIES true "${_d}/*")
     if(_left)
       break()
