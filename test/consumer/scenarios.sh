@@ -62,7 +62,8 @@ case $scenario in
 missing_bdwgc)
     install_stage "$build"
     ignore=$(hide_system_bdwgc)
-    export PKG_CONFIG_LIBDIR=$work/empty PKG_CONFIG_PATH=
+    PKG_CONFIG_LIBDIR="$work/empty" PKG_CONFIG_PATH=
+    export PKG_CONFIG_LIBDIR PKG_CONFIG_PATH
     probe "$work/quiet.log" "$ignore" || { cat "$work/quiet.log"; fail "QUIET probe failed to configure"; }
     grep -q 'probe: gcweak_FOUND=0' "$work/quiet.log" || { cat "$work/quiet.log"; fail "gcweak found without bdwgc"; }
     grep -q 'probe: reason=.*bdwgc >= 8.2' "$work/quiet.log" || { cat "$work/quiet.log"; fail "no reason given"; }
