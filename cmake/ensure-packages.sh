@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Makes sure the Debian packages a make target needs are installed.
 #
 #   ensure-packages.sh [--want] CHECK=PACKAGE ...

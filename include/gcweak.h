@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file gcweak.h
  * @brief gcweak: WeakMap and WeakSet for programs built on the
@@ -479,6 +480,42 @@ GCWEAK_API int gcweak_map_stats(gcweak_map *m, gcweak_stats *out);
  * @retval GCWEAK_EINVAL  NULL container or out
  */
 GCWEAK_API int gcweak_set_stats(gcweak_set *s, gcweak_stats *out);
+/** @} */
+
+/* ---------------------------------------------------------------- version */
+
+/**
+ * @defgroup gcweak_version Version
+ * @brief The version of the header a program was compiled with, and of the
+ * library it runs with.
+ *
+ * A program can catch a header/library mismatch at start-up:
+ * @code
+ * if (gcweak_version() / 10000 != GCWEAK_VERSION / 10000 ||
+ *     gcweak_version() < GCWEAK_VERSION)
+ *     abort();    // older or incompatible libgcweak than the header
+ * @endcode
+ * @{
+ */
+
+/** The header's version as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define GCWEAK_VERSION \
+    (GCWEAK_VERSION_MAJOR * 10000 + GCWEAK_VERSION_MINOR * 100 + GCWEAK_VERSION_PATCH)
+
+/**
+ * @brief The library's version, as #GCWEAK_VERSION: MAJOR * 10000 +
+ * MINOR * 100 + PATCH of the libgcweak the program runs with.
+ *
+ * @return the version number of the library
+ */
+GCWEAK_API int gcweak_version(void);
+
+/**
+ * @brief The library's version as a static string, "MAJOR.MINOR.PATCH".
+ *
+ * @return a static, never-NULL string
+ */
+GCWEAK_API const char *gcweak_version_string(void);
 /** @} */
 
 #ifdef __cplusplus

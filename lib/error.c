@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error codes to text (libuv's uv_strerror pattern). */
 #include "gcweak.h"
 

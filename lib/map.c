@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gcweak_map: the public map API over the table (table.c). A NULL map is
  * refused like a bad key: an error from set, "absent" from the queries. */
 #include "table.h"

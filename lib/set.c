@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gcweak_set: the public set API over the table (table.c), without values.
  * A NULL set is refused like a bad key. */
 #include "table.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An out-of-tree program using the installed gcweak: built by run.sh once
  * through find_package(gcweak) and once through pkg-config. It uses only
  * gcweak.h and bdwgc's public headers. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Build and run the consumer program against an *installed* gcweak.
 #
 #   run.sh find_package|pkg_config <gcweak build dir> <scratch dir>
@@ -7,7 +8,7 @@
 # checks the installed files, then builds consumer.c against the stage either
 # as an out-of-tree CMake project (find_package(gcweak CONFIG)) or with a
 # plain cc command line from `pkg-config --cflags --libs gcweak`, and runs it.
-# Environment: CMAKE (cmake to use), CC (compiler), GCWEAK_EXPECTED_VERSION.
+# Environment: CMAKE (cmake to use), CC and CXX (compilers), GCWEAK_EXPECTED_VERSION.
 set -eu
 
 mode=$1 build=$2 work=$3
@@ -25,6 +26,7 @@ stage=$work/stage
 
 # ------------------------------------------------------ installed files
 [ -f "$stage/include/gcweak.h" ] || fail "header not installed"
+[ -f "$stage/include/gcweak.hpp" ] || fail "C++ header not installed"
 [ -f "$stage/share/man/man3/gcweak.3" ] || fail "man page gcweak.3 not installed"
 pc=$(find "$stage" -name gcweak.pc -path '*/pkgconfig/*')
 [ -n "$pc" ] || fail "gcweak.pc not installed"
@@ -36,10 +38,14 @@ done
 soname=$(readelf -d "$libdir/libgcweak.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 case $soname in libgcweak.so.[0-9]*) ;; *) fail "bad SONAME '$soname'" ;; esac
 [ -e "$libdir/$soname" ] || fail "$libdir/$soname (the SONAME) not installed"
-# Only the API is exported from the shared library (plus linker-made symbols).
+# Only the API is exported from the shared library (plus linker-made symbols
+# and the version nodes), every function of it with a symbol version.
 extra=$(nm -D --defined-only "$libdir/libgcweak.so" | awk '{print $3}' |
-        grep -v -E '^(gcweak_|(_init|_fini|_end|_edata|__bss_start)$)' || true)
+        grep -v -E '^(gcweak_|GCWEAK_[0-9.]+$|(_init|_fini|_end|_edata|__bss_start)$)' || true)
 [ -z "$extra" ] || fail "non-API symbols exported: $extra"
+unversioned=$(nm -D --defined-only "$libdir/libgcweak.so" | awk '{print $3}' |
+              grep -E '^gcweak_' | grep -v -E '@@?GCWEAK_[0-9.]+$' || true)
+[ -z "$unversioned" ] || fail "exported without a GCWEAK_ symbol version: $unversioned"
 nm "$libdir/libgcweak.a" | grep -q ' T gcweak_map_new$' || fail "libgcweak.a lacks gcweak_map_new"
 echo "run.sh: installed files ok (SONAME $soname)"
 
@@ -62,6 +68,9 @@ find_package)
     check_uses_stage "$work/build/consumer"
     "$work/build/consumer" || fail "consumer (shared) exited $?"
     "$work/build/consumer_static" || fail "consumer_static exited $?"
+    if [ -x "$work/build/consumer_cxx" ]; then
+        "$work/build/consumer_cxx" || fail "consumer_cxx exited $?"
+    fi
     ;;
 pkg_config)
     export PKG_CONFIG_PATH="$libdir/pkgconfig"
@@ -79,6 +88,14 @@ pkg_config)
     export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     check_uses_stage "$work/consumer"
     "$work/consumer" || fail "consumer exited $?"
+    cxx=${CXX:-c++}
+    if command -v "$cxx" >/dev/null 2>&1; then
+        echo "run.sh: $cxx -std=c++17 -O2 -Wall -Wextra -Werror -o consumer_cxx consumer_cxx.cpp $flags"
+        # shellcheck disable=SC2086
+        "$cxx" -std=c++17 -O2 -Wall -Wextra -Werror -o "$work/consumer_cxx" \
+            "$here/consumer_cxx.cpp" $flags || fail "compiling the C++ consumer with pkg-config flags"
+        "$work/consumer_cxx" || fail "consumer_cxx exited $?"
+    fi
     ;;
 *)
     fail "unknown mode '$mode'"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Read dates: a weak map from each message to the time it was read. The
  * date lives as long as its message; messages never read have no entry. */
 #include <gc.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-object result cache: an expensive result is computed once per object
  * and cached in a weak map keyed by the object. When the object dies, its
  * cached result is released too. Each result carries a counting finalizer

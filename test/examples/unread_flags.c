@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unread flags: a weak set holds the messages not read yet. The message
  * objects belong to the mailbox; the set only marks them, and a message
  * deleted from the mailbox drops out of the set by itself. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Visit counter: how many times each user has visited, forgetting users who
  * leave. Keys are user objects, values are counts cast to void *. Nobody
  * removes a departed user's entry: it goes away with the user. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: random sequences of operations on one map and one set,
  * every answer checked against a model.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer target in its own build directory and runs it for a
 # bounded time on a copy of the committed seed corpus.
 #

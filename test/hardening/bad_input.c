@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Bad and unusual keys not covered by test/test_keys.c. For each kind the
  * header's promise is checked: a pointer anywhere inside a collector object

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Hardening stage of CI (issue 5), run by .ci/run after `make test`:
+# SPDX-License-Identifier: MIT
+# Hardening stage of CI, run by .ci/run after `make test`:
 #   1. the Check suite under UndefinedBehaviorSanitizer (ubsan.sh);
 #   2. clang-tidy and cppcheck on lib/ (lint.sh);
 #   3. the libFuzzer target for FUZZ_SECONDS (default 60; test/fuzz/run.sh).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Configuration: an application that sets GC_set_finalize_on_demand(1) and
  * runs finalizers from a thread of its own, woken by the collector's

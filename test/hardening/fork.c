@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Configuration: a program that forks (GC_set_handle_fork(1) before GC_INIT)
  * and keeps using its containers in the child: the child finds every entry
@@ -8,7 +9,7 @@
  *
  * Not covered on purpose: using in the child a container another parent
  * thread was writing at the moment of the fork (its mutex may be copied
- * locked; see the report of issue 5).
+ * locked; see README, "After fork()").
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep, fork, waitpid under -std=c11 */
 #define GC_THREADS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gcweak.h makes a key freed with GC_FREE undefined only "while an entry for
  * it exists". Once the entries are deleted (or the containers cleared),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared helpers of the hardening programs (the .c files of test/hardening). Each program
  * configures the collector its own way before including nothing else, so this
@@ -6,7 +7,7 @@
  *
  * The includer must include <gc/gc.h> (with its own macros) before this file.
  *
- * Techniques are those of test/harness.c (see /work/shared testing notes):
+ * Techniques are those of test/harness.c:
  * keys that must die are made in noinline frames that keep no pointer to them,
  * the stack is cleared before every collection, survivors are counted with a
  * 5% tolerance, kept keys are checked exactly, and value release is observed

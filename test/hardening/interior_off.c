@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Configuration: GC_set_all_interior_pointers(0), called before GC_INIT.
  *

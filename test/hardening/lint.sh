@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Static analysis of lib/: clang-tidy (configuration: .clang-tidy) and
 # cppcheck (suppressions: .cppcheck-suppressions, each with its reason).
 # Fails on any finding. Needs compile_commands.json, from its own build dir.

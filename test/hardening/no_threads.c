@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Configuration: an application built WITHOUT GC_THREADS (gc.h then does not
  * redirect pthread_create and the program never registers a thread). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Out of memory. With GC_set_max_heap_size low, a map (then a set) is filled
  * until gcweak_map_set (gcweak_set_add) returns GCWEAK_ENOMEM: never a crash
@@ -161,7 +162,7 @@ static void run(struct container *c, void **keys, void **ballast)
      * order, so dropping the upper half empties whole heap blocks, which
      * any size of allocation can reuse. (GCWEAK_OOM_DROP=odd drops every
      * other key instead: half of every block is then free, but only for
-     * objects of the keys' size; see the report of issue 5.) */
+     * objects of the keys' size.) */
     *ballast = NULL;
     bool odd = getenv("GCWEAK_OOM_DROP") != NULL && strcmp(getenv("GCWEAK_OOM_DROP"), "odd") == 0;
     size_t kept = odd ? (stored + 1) / 2 : stored / 2, first = odd ? 1 : kept;

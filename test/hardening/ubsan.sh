@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The Check suite built with UndefinedBehaviorSanitizer, in its own build
 # directory, run under the default collector configuration and parallel
 # marking. Any undefined behaviour aborts the test (-fno-sanitize-recover).

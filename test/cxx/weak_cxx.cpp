@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/* gcweak.hpp with gc_cpp objects as keys: typed maps and sets, exceptions
+ * for bad keys and from callables, removal callbacks kept alive by the map,
+ * handles that keep their container alive wherever they live. Exits non-zero
+ * on the first failed CHECK. */
+#include <gc_cpp.h>
+#include <gcweak.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#define CHECK(cond) do { if (!(cond)) { \
+    std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    std::exit(1); } } while (0)
+
+#define CHECK_THROWS(type, expr) do { bool thrown_ = false; \
+    try { (void)(expr); } catch (const type &) { thrown_ = true; } \
+    CHECK(thrown_ && #type); } while (0)
+
+namespace {
+
+struct node : public gc {
+    explicit node(std::uintptr_t i) : id(i) {}
+    std::uintptr_t id;
+    char pad[24] = {};
+};
+
+/* A collector object whose destruction is observable (gc_cleanup runs the
+ * destructor when the collector reclaims it). */
+struct witness : public gc_cleanup {
+    explicit witness(int *flag) : destroyed(flag) {}
+    ~witness() override { *destroyed = 1; }
+    int *destroyed;
+    int answer = 42;
+};
+
+__attribute__((noinline)) void clear_stack()
+{
+    volatile char junk[64 * 1024];
+    for (std::size_t i = 0; i < sizeof junk; i++)
+        junk[i] = 0;
+}
+
+void collect()
+{
+    for (int i = 0; i < 4; i++) {
+        clear_stack();
+        GC_gcollect();
+        GC_invoke_finalizers();
+    }
+}
+
+constexpr int N = 10000;
+constexpr std::size_t tolerance = N / 20;   /* conservative survivors */
+
+void basics()
+{
+    gcweak::weak_map<node *, node *> m;
+    node *a = new node(1), *b = new node(2);
+    CHECK(m.size() == 0 && !m.has(a) && !m.get(a).has_value());
+    m.set(a, b);
+    m.set(b, nullptr);                       /* a stored null is not "absent" */
+    CHECK(m.size() == 2 && m.has(a) && m.has(b));
+    CHECK(m.get(a).value() == b);
+    CHECK(m.get(b).has_value() && *m.get(b) == nullptr);
+    CHECK(m.erase(b) && !m.erase(b) && !m.get(b).has_value());
+
+    const node *ca = a;                      /* const keys and values */
+    gcweak::weak_map<const node *, const node *> cm;
+    cm.set(ca, ca);
+    CHECK(cm.get(ca).value() == ca);
+
+    gcweak::map_options opt{};
+    opt.flags = GCWEAK_MAP_POINTER_FREE_VALUES;
+    gcweak::weak_map<node *, long> ints(opt);   /* integer values */
+    ints.set(a, -7);
+    ints.set(b, 123456789L);
+    CHECK(ints.get(a).value() == -7 && ints.get(b).value() == 123456789L);
+    CHECK(ints.statistics().entries == 2);
+    m.clear();
+    CHECK(m.size() == 0 && !m.has(a));
+    std::puts("weak_cxx: basics ok");
+}
+
+void errors()
+{
+    int on_stack = 0;
+    gcweak::weak_map<int *, int> m;
+    CHECK_THROWS(std::invalid_argument, m.set(&on_stack, 1));
+    CHECK_THROWS(std::invalid_argument, m.set(nullptr, 1));
+    CHECK(!m.get(&on_stack).has_value() && !m.has(&on_stack) && m.size() == 0);
+    gcweak::weak_set<int *> s;
+    CHECK_THROWS(std::invalid_argument, s.add(&on_stack));
+    gcweak::map_options both{};
+    both.flags = GCWEAK_MAP_WEAK_KEYS | GCWEAK_MAP_POINTER_FREE_VALUES;
+    CHECK_THROWS(std::invalid_argument, (gcweak::weak_map<int *, int>(both)));
+    gcweak::map_options unknown{};
+    unknown.flags = 0x80;
+    CHECK_THROWS(std::invalid_argument, (gcweak::weak_map<int *, int>(unknown)));
+    std::puts("weak_cxx: errors ok");
+}
+
+/* Keys made here die when it returns: no pointer to them is left anywhere. */
+__attribute__((noinline)) void fill(gcweak::weak_map<node *, std::uintptr_t> &m,
+                                    gcweak::weak_set<node *> &s, node **keep)
+{
+    for (int i = 0; i < N; i++) {
+        node *k = new node(i);
+        m.set(k, static_cast<std::uintptr_t>(i) + 1);
+        s.add(k);
+        if (i % 2 == 0)
+            keep[i / 2] = k;
+    }
+}
+
+void keys_die_and_removal()
+{
+    static int witness_destroyed = 0;
+    static long removed = 0;
+    static std::uintptr_t removed_sum = 0;
+    gcweak::map_options opt{};
+    opt.flags = GCWEAK_MAP_POINTER_FREE_VALUES;
+    gcweak::weak_map<node *, std::uintptr_t> m(opt);
+    gcweak::weak_set<node *> s;
+    {
+        /* Only the callback holds the witness: the map keeps it alive. */
+        witness *w = new witness(&witness_destroyed);
+        m.on_removal([w](std::uintptr_t value) {
+            CHECK(w->answer == 42);
+            removed++;
+            removed_sum += value;
+        });
+    }
+    auto **keep = static_cast<node **>(GC_MALLOC_UNCOLLECTABLE(sizeof(node *) * N / 2));
+    CHECK(keep != nullptr);
+    fill(m, s, keep);
+    CHECK(m.size() >= N / 2 && s.size() >= N / 2);   /* odd keys may die already */
+    collect();
+    std::size_t map_left = m.size() - N / 2, set_left = s.size() - N / 2;
+    std::printf("weak_cxx: %zu of %d dead keys left in the map, %zu in the set, %ld removals\n",
+                map_left, N / 2, set_left, removed);
+    CHECK(m.size() >= N / 2 && map_left <= tolerance && set_left <= tolerance);
+    CHECK(removed >= static_cast<long>(N / 2 - tolerance) && removed <= N / 2);
+    CHECK(witness_destroyed == 0);
+    for (int i = 0; i < N / 2; i++) {        /* survivors intact */
+        CHECK(m.get(keep[i]).value() == static_cast<std::uintptr_t>(2 * i) + 1);
+        CHECK(s.has(keep[i]));
+    }
+
+    /* A callback that throws: the call that ran it rethrows, after its work. */
+    m.on_removal([](std::uintptr_t) { throw std::runtime_error("removal failed"); });
+    for (int i = 0; i < N / 2; i += 2)
+        keep[i] = nullptr;
+    collect();
+    bool thrown = false;
+    try {
+        (void)m.size();
+    } catch (const std::runtime_error &e) {
+        thrown = std::strcmp(e.what(), "removal failed") == 0;
+    }
+    CHECK(thrown);
+    CHECK(m.size() >= N / 4 && m.size() <= N / 4 + tolerance);   /* and no more throws */
+    m.on_removal(nullptr);
+
+    /* Replacing the callback lets the witness go (in 100 of 100 runs of
+     * each collector mode; up to 10 rounds for conservative leftovers). */
+    for (int i = 0; i < 10 && !witness_destroyed; i++)
+        collect();
+    CHECK(witness_destroyed == 1);
+    GC_FREE(keep);
+    std::puts("weak_cxx: keys die, removal callback ok");
+}
+
+void callables()
+{
+    gcweak::weak_map<node *, node *> m;
+    node *keys[10];
+    for (int i = 0; i < 10; i++) {
+        keys[i] = new node(i);
+        m.set(keys[i], new node(100 + i));
+    }
+    std::uintptr_t sum = 0;
+    CHECK(m.for_each([&](node *k, node *v) { sum += v->id - k->id; }));
+    CHECK(sum == 1000);
+    int visited = 0;
+    CHECK(!m.for_each([&](node *, node *) { return ++visited < 3; }));
+    CHECK(visited == 3);
+    visited = 0;
+    CHECK_THROWS(std::logic_error, m.for_each([&](node *, node *) {
+        if (++visited == 5)
+            throw std::logic_error("stop");
+    }));
+    CHECK(visited == 5 && m.size() == 10);
+
+    node *fresh = new node(7);
+    int calls = 0;
+    node *v1 = m.get_or_create(fresh, [&](node *k) { calls++; return new node(k->id * 2); });
+    node *v2 = m.get_or_create(fresh, [&](node *) { calls++; return static_cast<node *>(nullptr); });
+    CHECK(calls == 1 && v1 == v2 && v1->id == 14);
+    node *other = new node(8);
+    CHECK_THROWS(std::domain_error,
+                 m.get_or_create(other, [](node *) -> node * { throw std::domain_error("no"); }));
+    CHECK(!m.has(other));
+
+    gcweak::weak_set<node *> s;
+    for (node *k : keys)
+        s.add(k);
+    std::uintptr_t ids = 0;
+    CHECK(s.for_each([&](node *k) { ids += k->id; }));
+    CHECK(ids == 45 && s.erase(keys[0]) && !s.has(keys[0]) && s.size() == 9);
+    CHECK(s.statistics().entries == 9);
+    std::puts("weak_cxx: callables ok");
+}
+
+/* The map behind a handle, watched through a hidden disappearing link:
+ * the link is cleared when the collector reclaims the map. */
+GC_hidden_pointer watched;
+
+void watch(gcweak_map *m)
+{
+    watched = GC_HIDE_POINTER(m);
+    CHECK(GC_general_register_disappearing_link(reinterpret_cast<void **>(&watched),
+                                                GC_base(m)) == GC_SUCCESS);
+}
+
+bool watched_alive()
+{
+    return watched != 0;
+}
+
+__attribute__((noinline)) void *handle_in_malloc_memory()
+{
+    void *mem = std::malloc(sizeof(gcweak::weak_map<node *, int>));
+    CHECK(mem != nullptr);
+    auto *h = new (mem) gcweak::weak_map<node *, int>();
+    watch(h->c_map());
+    return mem;
+}
+
+__attribute__((noinline)) void dropped_handle()
+{
+    gcweak::weak_map<node *, int> h;
+    watch(h.c_map());
+}
+
+void handles()
+{
+    /* A handle the collector cannot see (malloc'd) still keeps its map. */
+    auto *h = static_cast<gcweak::weak_map<node *, int> *>(handle_in_malloc_memory());
+    collect();
+    CHECK(watched_alive());
+    node *k = new node(1);
+    h->set(k, 5);
+    CHECK(h->get(k).value() == 5);
+
+    /* Copies share the map; a moved-from handle has none. */
+    gcweak::weak_map<node *, int> copy = *h;
+    copy.set(k, 6);
+    CHECK(h->get(k).value() == 6);
+    gcweak::weak_map<node *, int> moved = std::move(copy);
+    CHECK(copy.c_map() == nullptr && !copy.get(k).has_value() && copy.size() == 0);
+    CHECK_THROWS(std::invalid_argument, copy.set(k, 1));
+    CHECK(moved.get(k).value() == 6);
+    h->~weak_map();
+    std::free(h);
+    collect();
+    CHECK(watched_alive());                  /* `moved` still holds it */
+    CHECK(moved.get(k).value() == 6);
+
+    /* And the watch can fail: a map whose last handle is gone is reclaimed
+     * (so a handle that did not root its map would fail above). */
+    GC_unregister_disappearing_link(reinterpret_cast<void **>(&watched));
+    dropped_handle();
+    for (int i = 0; i < 10 && watched_alive(); i++)
+        collect();
+    CHECK(!watched_alive());
+    std::puts("weak_cxx: handles ok");
+}
+
+void version()
+{
+    CHECK(gcweak_version() == GCWEAK_VERSION);
+    std::string expected = std::to_string(GCWEAK_VERSION_MAJOR) + "." +
+                           std::to_string(GCWEAK_VERSION_MINOR) + "." +
+                           std::to_string(GCWEAK_VERSION_PATCH);
+    CHECK(expected == gcweak_version_string());
+    std::printf("weak_cxx: gcweak %s\n", gcweak_version_string());
+}
+
+} // namespace
+
+int main()
+{
+    GC_INIT();
+    basics();
+    errors();
+    keys_die_and_removal();
+    callables();
+    handles();
+    version();
+    std::puts("weak_cxx: all ok");
+    return 0;
+}
