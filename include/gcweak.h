@@ -86,10 +86,12 @@ GCWEAK_API const char *gcweak_strerror(int code);
  * code return #GCWEAK_EINVAL, queries answer "absent" (NULL, false, 0), and
  * clear does nothing.
  *
- * Undefined: a key whose object was freed explicitly with GC_FREE while an
+ * Undefined: a key whose object was freed explicitly with GC_FREE, or moved
+ * by GC_REALLOC (which frees the old object when it moves it), while an
  * entry for it exists (the collector cannot tell that the entry died, and the
  * memory may be reused by a new object that then matches the old entry), and a
- * pointer into memory the collector has never handed out as an object.
+ * pointer into memory the collector has never handed out as an object. Once
+ * its entries are deleted, or the containers cleared, a key may be freed.
  */
 
 /* -------------------------------------------------------------------- map */
@@ -130,8 +132,8 @@ typedef struct gcweak_map_options {
     size_t capacity_hint;  /**< entries to make room for at once; 0 for none */
 } gcweak_map_options;
 
-/** Values held strongly: a plain weak-key table. Cheaper during collections,
- * but a value that reaches its own key keeps the entry alive forever. */
+/** Values held strongly while their entries live: a plain weak-key table. A
+ * value that reaches its own key keeps the entry alive forever. */
 #define GCWEAK_MAP_WEAK_KEYS 0x1u
 
 /** Values are plain integers (or pointers the collector must not see): they
