@@ -9,6 +9,7 @@
 #include <stdint.h>
 #ifndef GCWEAK_TEST_NO_THREADS
 #include <pthread.h>
+#include <time.h>
 #endif
 #include <stdlib.h>
 
@@ -304,7 +305,13 @@ struct stress {
     gcweak_map *shared;
     atomic_int running;
     atomic_long violations;
+    atomic_long progress; /* units of work the workers finished */
 };
+
+/* The collector thread's budget: one collection per this many units of
+ * work, so the test's length follows its work, not the scheduler (a
+ * collector looping freely starved the workers for minutes). */
+enum { UNITS_PER_COLLECTION = 4, UNITS_PER_LOOP = 10 };
 
 struct record {
     void *key;
@@ -331,9 +338,15 @@ static struct record *new_record(void *key, uintptr_t stamp)
 static void *stress_collector(void *p)
 {
     struct stress *st = p;
+    long collections = 0;
     while (atomic_load(&st->running) > 0) {
+        if (atomic_load(&st->progress) < collections * UNITS_PER_COLLECTION) {
+            nanosleep(&(struct timespec){.tv_sec = 0, .tv_nsec = 200 * 1000}, NULL);
+            continue;
+        }
         GC_gcollect();
         GC_invoke_finalizers();
+        collections++;
     }
     return NULL;
 }
@@ -350,8 +363,12 @@ static void *stress_worker(void *p)
             gcweak_map_set(own, keys[i], new_record(keys[i], r));
             gcweak_map_set(st->shared, keys[i], new_record(keys[i], r));
             gcweak_map_set(st->shared, GC_MALLOC(16), new_record(NULL, 0)); /* dies */
+            if ((i + 1) % (SKEYS / UNITS_PER_LOOP) == 0)
+                atomic_fetch_add(&st->progress, 1);
         }
         for (size_t i = 0; i < SKEYS; i++) {
+            if ((i + 1) % (SKEYS / UNITS_PER_LOOP) == 0)
+                atomic_fetch_add(&st->progress, 1);
             gcweak_map *maps[2] = {own, st->shared};
             for (int mi = 0; mi < 2; mi++) {
                 struct record *rec = gcweak_map_get(maps[mi], keys[i]);
@@ -374,6 +391,7 @@ START_TEST(values_never_die_before_their_keys_under_stress)
     struct stress st = {.shared = gcweak_map_new()};
     atomic_init(&st.running, SWORKERS);
     atomic_init(&st.violations, 0);
+    atomic_init(&st.progress, 0);
     pthread_t gc, workers[SWORKERS];
     ck_assert_int_eq(pthread_create(&gc, NULL, stress_collector, &st), 0);
     for (int i = 0; i < SWORKERS; i++)
