@@ -454,7 +454,26 @@ static void for_each_storage(void (*fn)(struct gcw_entries *e))
         }
 }
 
-/* Upper bound of entries in all ephemeron maps, to size the hash. */
+void gcw_registry_hold(void)
+{
+    /* No collection may reclaim a registered map while the caller walks
+     * them, and no map may join: the collector first, then the registry,
+     * the order registration takes them in. */
+    GC_disable();
+    gcw_mutex_lock(&registry_lock);
+}
+
+void gcw_registry_release(void)
+{
+    gcw_mutex_unlock(&registry_lock);
+    GC_enable();
+}
+
+void gcw_registry_each(void (*fn)(struct gcw_entries *e))
+{
+    for_each_storage(fn);
+}
+
 static size_t ephemeron_bound;
 
 static void count_ephemerons(struct gcw_entries *e)

@@ -7,10 +7,18 @@
 
 #include "entries.h"
 
-/* Registers a map's entry storage (inside a collector object, the map) with
- * the pass, installing the collection-event callback the first time.
+/* Registers a container's entry storage (inside a collector object, the
+ * container) with the pass, installing the collection-event callback the
+ * first time.
  * GCWEAK_OK or GCWEAK_ENOMEM. Allocates: call with no table mutex held. */
 int gcw_pass_register(struct gcw_entries *e);
+
+/* Walks every registered storage outside a collection (fork handlers):
+ * gcw_registry_hold() first, which keeps collections off and registrations
+ * out until gcw_registry_release(). */
+void gcw_registry_hold(void);
+void gcw_registry_release(void);
+void gcw_registry_each(void (*fn)(struct gcw_entries *e));
 
 /* Written by the pass with the world stopped: the collection count at the
  * last pass, and the count of the last collection that ran without it (the

@@ -49,7 +49,12 @@
 
 #include "ephemeron.h"
 
+#include <stddef.h>
 #include <string.h>
+
+/* The pass knows a table by its entries, the fork handlers by the same
+ * address. */
+_Static_assert(offsetof(struct gcw_table, entries) == 0, "entries come first");
 
 enum {
     /* Failed optimistic reads before a reader waits for the writer. */
@@ -359,6 +364,71 @@ static bool table_too_sparse(const struct gcw_table *t, const struct gcw_index *
     return cap > gcw_index_capacity_for(0) && t->live * 8 < cap;
 }
 
+/* ------------------------------------------------------------------ fork */
+
+/*
+ * fork() copies only the forking thread. A table mutex another thread held
+ * at that moment would stay locked forever in the child, so the fork waits
+ * until it holds every table's mutex, and both processes then release
+ * them. Registered after bdwgc's own handlers (GC_set_handle_fork), so the
+ * prepare handlers take the tables' mutexes before the collector's lock,
+ * in the order the rest of the library takes them.
+ */
+#ifndef _WIN32
+static void table_lock_for_fork(struct gcw_entries *e)
+{
+    gcw_mutex_lock(&((struct gcw_table *)(void *)e)->lock);
+}
+
+static void table_unlock_after_fork(struct gcw_entries *e)
+{
+    gcw_mutex_unlock(&((struct gcw_table *)(void *)e)->lock);
+}
+
+static void table_child_after_fork(struct gcw_entries *e)
+{
+    struct gcw_table *t = (struct gcw_table *)(void *)e;
+    /* A delivery round the parent's other threads had under way has no
+     * thread to finish it here: the next operation starts it again. */
+    if (t->delivery_cursor != 0)
+        atomic_store_explicit(&t->entries.retired, true, memory_order_relaxed);
+    gcw_mutex_unlock(&t->lock);
+}
+
+static void table_fork_prepare(void)
+{
+    gcw_registry_hold();
+    gcw_registry_each(table_lock_for_fork);
+}
+
+static void table_fork_parent(void)
+{
+    gcw_registry_each(table_unlock_after_fork);
+    gcw_registry_release();
+}
+
+static void table_fork_child(void)
+{
+    gcw_registry_each(table_child_after_fork);
+    gcw_registry_release();
+}
+
+static void table_install_fork_handlers(void)
+{
+    (void)pthread_atfork(table_fork_prepare, table_fork_parent, table_fork_child);
+}
+
+static void table_handle_fork_once(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    (void)pthread_once(&once, table_install_fork_handlers);
+}
+#else
+static void table_handle_fork_once(void)
+{
+}
+#endif
+
 /* ------------------------------------------------------------ the API */
 
 int gcw_table_init(struct gcw_table *t, enum gcw_values values, size_t capacity_hint)
@@ -374,7 +444,8 @@ int gcw_table_init(struct gcw_table *t, enum gcw_values values, size_t capacity_
     t->delivery_cursor = 0;
     t->warned = false;
     gcw_keys_learn_kinds();
-    if (values != GCW_NO_VALUES && gcw_pass_register(&t->entries) != GCWEAK_OK)
+    table_handle_fork_once();
+    if (gcw_pass_register(&t->entries) != GCWEAK_OK)
         return GCWEAK_ENOMEM;
     t->created_gc_no = gcw_collections_settled();
     t->live_gc_no = t->created_gc_no;

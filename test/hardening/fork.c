@@ -7,9 +7,11 @@
  * while the fork happens, so the collector's fork handling has a running
  * thread to deal with. The parent checks its own copy is unaffected.
  *
- * Not covered on purpose: using in the child a container another parent
- * thread was writing at the moment of the fork (its mutex may be copied
- * locked; see README, "After fork()").
+ * The busy thread writes into a map the children then use: whatever it was
+ * doing at the moment of a fork, the child's copy must work (gcweak's fork
+ * handlers hold every container's mutex across the fork). Several forks
+ * make it likely that some land in the middle of a write; a child that
+ * hangs on a mutex copied locked shows as the test's timeout.
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep, fork, waitpid under -std=c11 */
 #define GC_THREADS
@@ -22,22 +24,39 @@
 
 #include "hardening.h"
 
-enum { BEFORE = 3000, CHILD_NEW = 3000 };
+enum { BEFORE = 3000, CHILD_NEW = 3000, FORKS = 12 };
 
 static atomic_int busy_running = 1;
+static gcweak_map *written; /* by the busy thread, during the forks */
 
 static void *busy_thread(void *unused)
 {
     (void)unused;
-    gcweak_map *own = gcweak_map_new();
     while (atomic_load(&busy_running)) {
         void *k = GC_MALLOC(32);
-        if (own != NULL && k != NULL) {
-            (void)gcweak_map_set(own, k, k);
-            (void)gcweak_map_get(own, k);
+        if (k != NULL) {
+            (void)gcweak_map_set(written, k, k);
+            (void)gcweak_map_get(written, k);
+            (void)gcweak_map_delete(written, k);
+            (void)gcweak_map_set(written, k, k); /* dies soon: rebuilds follow */
         }
     }
     return NULL;
+}
+
+/* A child that only uses the map the busy thread was writing. */
+static int child_of_a_writer(void)
+{
+    void **keys = hard_root_array(100);
+    for (size_t i = 0; i < 100; i++) {
+        REQUIRE((keys[i] = GC_MALLOC(16)) != NULL);
+        CHECK(gcweak_map_set(written, keys[i], hard_expected(i)) == GCWEAK_OK);
+    }
+    hard_collect(1);
+    for (size_t i = 0; i < 100; i++)
+        CHECK(gcweak_map_get(written, keys[i]) == hard_expected(i));
+    CHECK(gcweak_map_size(written) >= 100);
+    return hard_failures == 0 ? 0 : 1;
 }
 
 static void *before_value(size_t i)
@@ -114,9 +133,23 @@ int main(void)
         CHECK(gcweak_map_set(m, keys[i], before_value(i)) == GCWEAK_OK);
         CHECK(gcweak_set_add(s, keys[i]) == GCWEAK_OK);
     }
+    written = gcweak_map_new();
+    REQUIRE(written != NULL);
     pthread_t busy;
     REQUIRE(pthread_create(&busy, NULL, busy_thread, NULL) == 0);
     nanosleep(&(struct timespec){.tv_sec = 0, .tv_nsec = 20 * 1000 * 1000}, NULL);
+    for (int f = 0; f < FORKS; f++) {
+        fflush(NULL);
+        pid_t writer_child = fork();
+        REQUIRE(writer_child >= 0);
+        if (writer_child == 0)
+            _exit(child_of_a_writer());
+        int st = 0;
+        REQUIRE(waitpid(writer_child, &st, 0) == writer_child);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fork %d: child status %d", f,
+                  WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        nanosleep(&(struct timespec){.tv_sec = 0, .tv_nsec = 2 * 1000 * 1000}, NULL);
+    }
 
     fflush(NULL);
     pid_t pid = fork();
