@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * results.json: the configuration, every figure (median, min, max,
  * repetitions, the ratio to the strong table of the same run where one

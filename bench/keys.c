@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Key and value populations shared by the workloads (see keys.h). */
 #include "keys.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Key and value populations shared by the workloads. */
 #ifndef GCWEAK_BENCH_KEYS_H
 #define GCWEAK_BENCH_KEYS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The link floor: the least a weak table built on bdwgc's disappearing links
  * can cost, one link per key and nothing else. It is not a usable table; it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gcweak-bench: gcweak side by side with what a bdwgc user would pick
  * instead. Parses the command line, runs each system in child processes of

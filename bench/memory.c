@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Heap bytes per live entry, measured in a fresh process for each
  * repetition: reachable bytes after full collections with the table, minus

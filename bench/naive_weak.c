@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The obvious weak table a bdwgc user writes first: one collector-allocated
  * node per entry, the key stored disguised in the node with a disappearing

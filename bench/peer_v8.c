@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The V8 peer: runs bench/v8_weakmap.js under `node --expose-gc` with the
  * same sizes, workloads and repetitions, and reads its protocol lines (see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The progress line: on a terminal, one line on stderr redrawn at least
  * every PROGRESS_PERIOD_NS with what runs, the time elapsed and an estimate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The human report, written for someone deciding whether to use gcweak:
  * one table per size (ns per operation, bytes and collection cost per entry,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The result store, the line protocol that fills it (see bench.h), and the
  * child-side writer of that protocol.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Runs one system through every selected workload at every size, in the
  * order of enum bench_workload, with the keys of each size shared by all of

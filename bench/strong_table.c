@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ceiling: a strong open-addressing table on the collector, hashed like
  * gcweak (Fibonacci hashing of the key address, linear probing, power-of-two

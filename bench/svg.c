@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chart.svg: ns per operation against N, log scales on both axes, one panel
  * per timed workload and one line per system; with a single N, one bar per

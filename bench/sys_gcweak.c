@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gcweak itself, driven through the public header only: the default map
  * (ephemeron semantics) and the plain weak-key mode, whose difference in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Guile 3.0's weak-key hash tables (scm_make_weak_key_hash_table), keyed by
  * the same collector objects: Guile runs on the same libgc, and a weak-key

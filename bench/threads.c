@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Get throughput with 1, 2, ... reader threads sharing one table. Threads
  * are collector-registered (GC_THREADS redirects pthread_create to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Clocks, medians, random numbers and collector chores (see timing.h). */
 #include "timing.h"
 

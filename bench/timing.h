@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Clocks, medians, random numbers and the collector chores every workload
  * shares (clearing the stack before a collection, counting finalizers).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The workloads, one function each, all sharing one context per size. */
 #ifndef GCWEAK_BENCH_WORKLOADS_H
 #define GCWEAK_BENCH_WORKLOADS_H

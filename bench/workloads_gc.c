@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Workloads about the collector: how fully and how fast values are released
  * once their keys die (reclaim) and what a table adds to a full collection

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Workloads timed per operation: insert, get hit, get miss, has, delete and
  * the visit-counter churn. Each repetition times at least cfg->min_ops

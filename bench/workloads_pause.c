@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The pause after a collection: with N entries in the table, a full
  * collection, then ONE operation timed on its own, for each of get, has, set

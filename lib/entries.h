@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Stable entry storage: where every entry of a table lives, and where its
  * key's disappearing link sits, from insert to removal. See entries.c for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The collector-side pass: what gcweak does inside each collection, for the
  * entry storage (entries.h) of every registered map. It sees a map through

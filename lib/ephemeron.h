@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The collector-side pass (ephemeron.c): what gcweak does inside each
  * collection, for the entry storage of every map registered with it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The index: linear probing over 64-bit slots, each the entry number of a
  * key with a 32-bit fingerprint of it.

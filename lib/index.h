@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The index: an open-addressing hash from keys to entry numbers. See
  * index.c for the invariants.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Key rules: what may be a key, how it is stored, how it is hashed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Collector glue: registering and dropping disappearing links, and memory.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Collector glue: every call gcweak makes into bdwgc's disappearing links and
  * allocator, in one place (links.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The test build's name for the calling thread (see lock.h): one
  * thread-local byte for the whole library, whose address differs per thread. */
 #include "lock.h"

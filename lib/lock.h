@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Locks of one container: a writer mutex and a sequence counter that lets
  * readers run without taking any lock.

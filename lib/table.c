@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The table under every gcweak container: entries that never move
  * (entries.c), found through an index that does (index.c).

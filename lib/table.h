@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The table under every gcweak container (table.c): entries (entries.h)
  * found through an index (index.h), with the writer mutex and the reader

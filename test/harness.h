@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared helpers of the Check suite: how to make garbage a conservative
  * collector will actually reclaim (see each function), and counters for

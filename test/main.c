@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Runs every suite. Environment switches of bdwgc (GC_MARKERS,
  * GC_ENABLE_INCREMENTAL, ...) are read by GC_INIT. Configurations an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Entries vanish with their keys. Keys that must die are made in noinline
  * helpers that keep no pointer to them; survivors are asserted with a 5%

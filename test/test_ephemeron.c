@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Ephemeron semantics: values never keep their own keys alive, and what a
  * live key's value reaches survives whole, in the collection that decides it.

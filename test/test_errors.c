@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gcweak_strerror: a distinct, non-empty message for every code. */
 #include "harness.h"
 

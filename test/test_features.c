@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Beyond WeakMap: get-or-create, snapshot iteration, statistics and
  * pointer-free values. */
 #include "harness.h"

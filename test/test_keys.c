@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bad keys and containers: refused with an error, never a crash, and
  * nothing stored is lost. */
 #include "harness.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gcweak_set: every operation's contract, with keys kept alive throughout. */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Concurrency: threads setting, reading and deleting on shared containers
  * while other threads force collections, resizes and key deaths. Every read a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gcweak-soak: mixed operations from N threads on shared containers for a
  * given time, while the collector runs (allocation-driven, plus a full

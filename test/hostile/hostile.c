@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What a hostile program does to gcweak, one scenario per run (argv[1]):
  * each once crashed, deadlocked, recursed without bound or lost data. A

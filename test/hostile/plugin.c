@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A plugin with a private copy of gcweak (the static library linked into a
  * shared object): it makes a map, then the host unloads it.

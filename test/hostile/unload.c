@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dlclose of a plugin holding a private copy of gcweak: the collector must
  * not go on calling the plugin's collection-event callback, which is no

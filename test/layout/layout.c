@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * White-box checks of the table's layout, built against lib/ itself: the
  * properties the public API cannot see but the design stands on.
