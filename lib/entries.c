@@ -120,31 +120,39 @@ size_t gcw_entries_span_of(const struct gcw_entries *e, size_t id, struct gcw_sp
     return p.at;
 }
 
+/* The first entry not in use in span s from entry `start` on, or SIZE_MAX. */
+static size_t first_free_in(const struct gcw_span *s, size_t start, size_t len)
+{
+    for (size_t wi = start / GCW_WORD_BITS; wi * GCW_WORD_BITS < len; wi++) {
+        gcw_word taken = atomic_load_explicit(gcw_flag_word(s, wi * GCW_WORD_BITS, GCW_IN_USE),
+                                              memory_order_relaxed);
+        if (wi == start / GCW_WORD_BITS) /* entries below start count as taken */
+            taken |= ((gcw_word)1 << (start % GCW_WORD_BITS)) - 1u;
+        if (~taken == 0)
+            continue;
+        size_t at = wi * GCW_WORD_BITS + count_trailing_zeros(~taken);
+        return at < len ? at : SIZE_MAX;
+    }
+    return SIZE_MAX;
+}
+
 size_t gcw_entries_next_free(struct gcw_entries *e)
 {
     size_t top = atomic_load_explicit(&e->top, memory_order_relaxed);
     if (e->free_count == 0)
         return top < GCW_MAX_ENTRIES ? top : GCW_MAX_ENTRIES;
-    /* A free entry exists at or above free_hint: scan the bitmaps word by
-     * word from there. */
+    /* A free entry exists at or above free_hint: scan the in-use flags word
+     * by word from there, chunk by chunk. */
     for (;;) {
         GCW_ASSERT(e->free_hint < top);
         struct gcw_span s;
         size_t start = gcw_entries_span_of(e, e->free_hint, &s);
         size_t len = gcw_chunk_length(gcw_entry_place(e->free_hint).chunk);
-        for (size_t wi = start / GCW_WORD_BITS; wi * GCW_WORD_BITS < len; wi++) {
-            gcw_word taken = atomic_load_explicit(
-                gcw_flag_word(&s, wi * GCW_WORD_BITS, GCW_IN_USE), memory_order_relaxed);
-            if (wi == start / GCW_WORD_BITS) /* entries below the hint are taken */
-                taken |= ((gcw_word)1 << (start % GCW_WORD_BITS)) - 1u;
-            if (~taken == 0)
-                continue;
-            size_t at = wi * GCW_WORD_BITS + count_trailing_zeros(~taken);
-            if (at < len) {
-                e->free_hint = s.first_id + at;
-                GCW_ASSERT(e->free_hint < top);
-                return e->free_hint;
-            }
+        size_t at = first_free_in(&s, start, len);
+        if (at != SIZE_MAX) {
+            e->free_hint = s.first_id + at;
+            GCW_ASSERT(e->free_hint < top);
+            return e->free_hint;
         }
         e->free_hint = s.first_id + len; /* the next chunk */
     }
@@ -152,7 +160,8 @@ size_t gcw_entries_next_free(struct gcw_entries *e)
 
 gcw_word *gcw_entries_alloc_chunk(enum gcw_values values, unsigned c)
 {
-    size_t stride = values == GCW_NO_VALUES ? 1 : 2, len = gcw_chunk_length(c);
+    size_t stride = values == GCW_NO_VALUES ? 1 : 2;
+    size_t len = gcw_chunk_length(c);
     size_t words = len * stride + gcw_chunk_flag_words(c);
     gcw_word *block = gcw_alloc_pointer_free(words * sizeof(gcw_word));
     if (block == NULL)

@@ -162,6 +162,17 @@ __attribute__((destructor)) static void uninstall_callback(void)
 }
 #endif
 
+/* A free registry slot, or NULL; registry lock held. */
+static _Atomic GC_word *free_registry_slot(void)
+{
+    for (struct registry_chunk *c = atomic_load(&registry_head); c != NULL;
+         c = atomic_load(&c->next))
+        for (size_t i = 0; i < REGISTRY_CHUNK; i++)
+            if (atomic_load_explicit(&c->slots[i], memory_order_relaxed) == 0)
+                return &c->slots[i];
+    return NULL;
+}
+
 int gcw_pass_register(struct gcw_entries *e)
 {
     install_callback_once();
@@ -169,42 +180,26 @@ int gcw_pass_register(struct gcw_entries *e)
         return GCWEAK_ENOMEM;
     void *container = GC_base(e);
     GCW_ASSERT(container != NULL);
-    struct registry_chunk *spare = NULL;
-    for (;;) {
-        gcw_mutex_lock(&registry_lock);
-        _Atomic GC_word *slot = NULL;
-        for (struct registry_chunk *c = atomic_load(&registry_head); c && !slot;
-             c = atomic_load(&c->next))
-            for (size_t i = 0; i < REGISTRY_CHUNK; i++)
-                if (atomic_load_explicit(&c->slots[i], memory_order_relaxed) == 0) {
-                    slot = &c->slots[i];
-                    break;
-                }
-        if (slot == NULL && spare != NULL) {
-            atomic_store(&spare->next, atomic_load(&registry_head));
-            atomic_store(&registry_head, spare);
-            slot = &spare->slots[0];
-            spare = NULL;
-        }
-        if (slot == NULL) {
-            /* malloc may run no finalizer, but keep the lock's rule simple:
-             * nothing that allocates runs under it. */
-            gcw_mutex_unlock(&registry_lock);
-            spare = calloc(1, sizeof *spare);
-            if (spare == NULL)
-                return GCWEAK_ENOMEM;
-            continue;
-        }
-        /* A slot reused after its map died was dropped by the collector
-         * along with the link it cleared, so it is free to register again. */
-        int r = GC_register_long_link((void **)slot, container);
-        if (r != GC_NO_MEMORY)
-            atomic_store_explicit(slot, (GC_word)GC_HIDE_POINTER(e), memory_order_release);
-        gcw_mutex_unlock(&registry_lock);
-        free(spare);
-        GC_reachable_here(e);
-        return r == GC_NO_MEMORY ? GCWEAK_ENOMEM : GCWEAK_OK;
+    /* Allocated before the lock is taken, in case the registry is full:
+     * nothing that allocates runs under it. */
+    struct registry_chunk *spare = calloc(1, sizeof *spare);
+    gcw_mutex_lock(&registry_lock);
+    _Atomic GC_word *slot = free_registry_slot();
+    if (slot == NULL && spare != NULL) {
+        atomic_store(&spare->next, atomic_load(&registry_head));
+        atomic_store(&registry_head, spare);
+        slot = &spare->slots[0];
+        spare = NULL;
     }
+    /* A slot reused after its map died was dropped by the collector along
+     * with the link it cleared, so it is free to register again. */
+    int r = slot != NULL ? GC_register_long_link((void **)slot, container) : GC_NO_MEMORY;
+    if (r != GC_NO_MEMORY)
+        atomic_store_explicit(slot, (GC_word)GC_HIDE_POINTER(e), memory_order_release);
+    gcw_mutex_unlock(&registry_lock);
+    free(spare);
+    GC_reachable_here(e);
+    return r == GC_NO_MEMORY ? GCWEAK_ENOMEM : GCWEAK_OK;
 }
 
 static void *read_gc_no(void *out)

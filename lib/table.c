@@ -481,6 +481,55 @@ static void table_update_present(struct gcw_table *t, size_t id, void *value, bo
     gcw_seq_write_end(&t->seq);
 }
 
+/* An insert's answer when it dropped the mutex or rebuilt: probe again. */
+enum { TABLE_AGAIN = 1 };
+
+/* Mutex held. Makes room for a new key whose probe ended at index slot
+ * `at`: GCWEAK_OK with *id the free entry to fill, TABLE_AGAIN when the
+ * table changed meanwhile, or an error. */
+static int table_make_room(struct gcw_table *t, struct gcw_index *ix, size_t at, size_t *id,
+                           bool *compacted)
+{
+    int rc = GCWEAK_OK;
+    if (ix == NULL || gcw_index_too_full_for(ix, at)) {
+        rc = table_rebuild(t, 1);
+        return rc != GCWEAK_OK ? rc : TABLE_AGAIN;
+    }
+    *id = gcw_entries_next_free(&t->entries);
+    if (*id >= GCW_MAX_ENTRIES)
+        return GCWEAK_ENOMEM;
+    if (gcw_entries_have_chunk(&t->entries, *id))
+        return GCWEAK_OK;
+    /* Before the storage doubles: if most entries are dead, a rebuild frees
+     * them for reuse instead. Once per insert, since entries retired for
+     * the callback stay until delivered. */
+    if (!*compacted && table_mostly_dead(t)) {
+        *compacted = true;
+        rc = table_rebuild(t, 1);
+    } else {
+        rc = table_add_chunk(t, *id);
+    }
+    return rc != GCWEAK_OK ? rc : TABLE_AGAIN;
+}
+
+/* Mutex held. Puts key word w (of object obj) with value into free entry
+ * id and names it from index slot `at`. */
+static int table_fill(struct gcw_table *t, struct gcw_index *ix, size_t at, size_t id,
+                      gcw_word w, void *obj, void *value)
+{
+    /* Registered before the key word is visible: an entry holds a key word
+     * only while its slot is registered on that key's object. */
+    int rc = gcw_link_register(gcw_entry_key(&t->entries, id), obj);
+    if (rc != GCWEAK_OK)
+        return rc;
+    gcw_seq_write_begin(&t->seq);
+    gcw_entries_fill(&t->entries, id, w, value, gcw_key_object_needs_unlink(obj));
+    gcw_index_put(ix, at, w, id);
+    gcw_seq_write_end(&t->seq);
+    t->live++;
+    return GCWEAK_OK;
+}
+
 /* Stores value for key. When key is present: replaces its value if
  * `replace`, else leaves it and reports it in *existing (when not NULL).
  * obj is the key's object if the caller knows it, else NULL: it is then
@@ -500,53 +549,24 @@ static int table_insert(struct gcw_table *t, void *obj, const void *key, void *v
     bool warn = table_drop_suspect_values(t);
     for (;;) {
         struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
-        size_t at = 0, id = 0;
+        size_t at = 0;
+        size_t id = 0;
         if (ix != NULL && gcw_index_find(ix, &t->entries, w, &at, &id)) {
+            /* Perhaps put there by another writer while we made room. */
             table_update_present(t, id, value, replace, existing);
+            rc = GCWEAK_OK;
             break;
         }
         if (obj == NULL && (obj = gcw_key_object(key)) == NULL) {
             rc = GCWEAK_EINVAL;
             break;
         }
-        if (ix == NULL || gcw_index_too_full_for(ix, at)) {
-            rc = table_rebuild(t, 1);
-            if (rc != GCWEAK_OK)
-                break;
+        rc = table_make_room(t, ix, at, &id, &compacted);
+        if (rc == TABLE_AGAIN)
             continue;
-        }
-        id = gcw_entries_next_free(&t->entries);
-        if (id >= GCW_MAX_ENTRIES) {
-            rc = GCWEAK_ENOMEM;
-            break;
-        }
-        if (!gcw_entries_have_chunk(&t->entries, id)) {
-            /* Before the storage doubles: if most entries are dead, a
-             * rebuild frees them for reuse instead. Once per insert, since
-             * entries retired for the callback stay until delivered. */
-            if (!compacted && table_mostly_dead(t)) {
-                compacted = true;
-                rc = table_rebuild(t, 1);
-                if (rc != GCWEAK_OK)
-                    break;
-                continue;
-            }
-            rc = table_add_chunk(t, id);
-            if (rc != GCWEAK_OK)
-                break;
-            continue;
-        }
-        /* Registered before the key word is visible: an entry holds a key
-         * word only while its slot is registered on that key's object. */
-        rc = gcw_link_register(gcw_entry_key(&t->entries, id), obj);
-        if (rc != GCWEAK_OK)
-            break;
-        gcw_seq_write_begin(&t->seq);
-        gcw_entries_fill(&t->entries, id, w, value, gcw_key_object_needs_unlink(obj));
-        gcw_index_put(ix, at, w, id);
-        gcw_seq_write_end(&t->seq);
-        t->live++;
-        if (existing != NULL)
+        if (rc == GCWEAK_OK)
+            rc = table_fill(t, ix, at, id, w, obj, value);
+        if (rc == GCWEAK_OK && existing != NULL)
             *existing = value;
         break;
     }
@@ -637,7 +657,8 @@ bool gcw_table_remove(struct gcw_table *t, const void *key)
         return false;
     gcw_mutex_lock(&t->lock);
     struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
-    size_t at = 0, id = 0;
+    size_t at = 0;
+    size_t id = 0;
     bool found = ix != NULL && gcw_index_find(ix, &t->entries, w, &at, &id);
     if (found) {
         _Atomic gcw_word *slot = gcw_entry_key(&t->entries, id);
@@ -737,24 +758,31 @@ static void *snapshot_fill(void *arg)
     return NULL;
 }
 
+/* Mutex held. Fills the snapshot if its room holds every live entry;
+ * otherwise says how much room it needs. */
+static bool table_try_snapshot(struct gcw_table *t, struct snapshot *sn, size_t *need)
+{
+    *need = t->live; /* a bound: collections only lower it */
+    if (sn->out == NULL || *need > sn->room)
+        return false;
+    (void)GC_call_with_alloc_lock(snapshot_fill, sn);
+    GCW_ASSERT(!sn->overflow);
+    return true;
+}
+
 int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
 {
     struct snapshot sn = {.t = t, .stride = t->entries.values == GCW_NO_VALUES ? 1 : 2};
     for (;;) {
+        size_t need = 0;
         gcw_mutex_lock(&t->lock);
         bool warn = table_drop_suspect_values(t);
-        size_t need = t->live; /* a bound: collections only lower it */
-        if (sn.out != NULL && need <= sn.room) {
-            (void)GC_call_with_alloc_lock(snapshot_fill, &sn);
-            gcw_mutex_unlock(&t->lock);
-            if (warn)
-                table_warn_values_dropped(t->live);
-            GCW_ASSERT(!sn.overflow);
-            break;
-        }
+        bool filled = table_try_snapshot(t, &sn, &need);
         gcw_mutex_unlock(&t->lock);
         if (warn)
             table_warn_values_dropped(t->live);
+        if (filled)
+            break;
         /* Allocate unlocked (it may run finalizers that use this table). */
         sn.room = need;
         sn.out = gcw_alloc_scanned((need > 0 ? need : 1) * sn.stride * sizeof *sn.out);
@@ -809,57 +837,76 @@ void gcw_table_on_removal(struct gcw_table *t, void (*fn)(void *value, void *arg
 /* ------------------------------------------------------ consistency check */
 
 #ifdef GCWEAK_ASSERTS
+/* One entry's state (entries.c): a free entry holds no key and no flag; a
+ * retired one holds no key either. Returns whether it is in use. */
+static bool check_entry(const struct gcw_span *s, size_t i)
+{
+    gcw_word k = atomic_load_explicit(&s->keys[i * s->stride], memory_order_relaxed);
+    bool used = gcw_flag_get(s, i, GCW_IN_USE);
+    GCW_ASSERT(used || !gcw_word_is_key(k));
+    GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_UNLINK));
+    GCW_ASSERT(!gcw_flag_get(s, i, GCW_RETIRED) || (used && !gcw_word_is_key(k)));
+    return used;
+}
+
+/* Entry states and the free-entry bookkeeping: no free entry below the
+ * hint, and every entry below top either in use or counted free. */
+static void check_entries(const struct gcw_entries *e)
+{
+    size_t in_use = 0;
+    size_t free_below_hint = 0;
+    struct gcw_span s;
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++)
+        for (size_t i = 0; i < s.n; i++) {
+            bool used = check_entry(&s, i);
+            in_use += used;
+            free_below_hint += !used && s.first_id + i < e->free_hint;
+        }
+    GCW_ASSERT(free_below_hint == 0);
+    GCW_ASSERT(in_use + e->free_count == atomic_load_explicit(&e->top, memory_order_relaxed));
+}
+
+/* One index slot naming entry id, whose key word is k: the entry is in use,
+ * and a live key has its fingerprint, its probe run unbroken from its home,
+ * and its lookup finds this entry. Returns whether the entry is live. */
+static bool check_slot(const struct gcw_index *ix, const struct gcw_entries *e, size_t i,
+                       gcw_islot sl)
+{
+    size_t id = (size_t)(uint32_t)sl - 1;
+    GCW_ASSERT(id < atomic_load_explicit(&e->top, memory_order_relaxed));
+    struct gcw_span es;
+    size_t at = gcw_entries_span_of(e, id, &es);
+    GCW_ASSERT(gcw_flag_get(&es, at, GCW_IN_USE));
+    gcw_word k = atomic_load_explicit(gcw_entry_key(e, id), memory_order_relaxed);
+    if (!gcw_word_is_key(k))
+        return false;
+    GCW_ASSERT((uint32_t)(sl >> 32) == gcw_word_fingerprint(k));
+    for (size_t j = gcw_index_home(ix, k); j != i; j = (j + 1) & ix->mask)
+        GCW_ASSERT(atomic_load_explicit(&ix->slot[j], memory_order_relaxed) != GCW_ISLOT_EMPTY);
+    size_t again = 0;
+    GCW_ASSERT(gcw_index_lookup(ix, e, k, &again) != NULL && again == id);
+    return true;
+}
+
 void gcw_table_check(struct gcw_table *t)
 {
     GCW_ASSERT_HELD(&t->lock);
     const struct gcw_entries *e = &t->entries;
+    check_entries(e);
     struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
-    size_t top = atomic_load_explicit(&e->top, memory_order_relaxed);
-    size_t in_use = 0, free_below_hint = 0;
-    struct gcw_span s;
-    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++)
-        for (size_t i = 0; i < s.n; i++) {
-            gcw_word k = atomic_load_explicit(&s.keys[i * s.stride], memory_order_relaxed);
-            bool used = gcw_flag_get(&s, i, GCW_IN_USE);
-            in_use += used;
-            free_below_hint += !used && s.first_id + i < e->free_hint;
-            /* A free entry holds no key; a retired one holds none either. */
-            GCW_ASSERT(used || !gcw_word_is_key(k));
-            GCW_ASSERT(!gcw_flag_get(&s, i, GCW_RETIRED) || (used && !gcw_word_is_key(k)));
-            GCW_ASSERT(used || !gcw_flag_get(&s, i, GCW_UNLINK));
-        }
-    GCW_ASSERT(free_below_hint == 0);
-    GCW_ASSERT(in_use + e->free_count == top);
     if (ix == NULL)
         return;
-    /* Every live entry is named by exactly one slot, at or after its home,
-     * with no EMPTY slot between; every slot names an entry in use, with
-     * that entry's key's fingerprint while the key is there. */
-    size_t used = 0, named = 0;
+    /* Every live entry is named by exactly one slot. */
+    size_t used = 0;
+    size_t named = 0;
     for (size_t i = 0; i <= ix->mask; i++) {
         gcw_islot sl = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
-        if (sl == GCW_ISLOT_EMPTY)
-            continue;
-        used++;
-        if (sl == GCW_ISLOT_REMOVED)
-            continue;
-        size_t id = (size_t)(uint32_t)sl - 1;
-        GCW_ASSERT(id < top);
-        struct gcw_span es;
-        size_t at = gcw_entries_span_of(e, id, &es);
-        GCW_ASSERT(gcw_flag_get(&es, at, GCW_IN_USE));
-        gcw_word k = atomic_load_explicit(gcw_entry_key(e, id), memory_order_relaxed);
-        if (!gcw_word_is_key(k))
-            continue;
-        named++;
-        GCW_ASSERT((uint32_t)(sl >> 32) == gcw_word_fingerprint(k));
-        for (size_t j = gcw_index_home(ix, k); j != i; j = (j + 1) & ix->mask)
-            GCW_ASSERT(atomic_load_explicit(&ix->slot[j], memory_order_relaxed) !=
-                       GCW_ISLOT_EMPTY);
-        size_t again = 0;
-        GCW_ASSERT(gcw_index_lookup(ix, e, k, &again) != NULL && again == id);
+        used += sl != GCW_ISLOT_EMPTY;
+        if (sl != GCW_ISLOT_EMPTY && sl != GCW_ISLOT_REMOVED)
+            named += check_slot(ix, e, i, sl);
     }
-    GCW_ASSERT(used == ix->used && used * 4 <= gcw_index_capacity(ix) * 3);
+    GCW_ASSERT(used == ix->used);
+    GCW_ASSERT(used * 4 <= gcw_index_capacity(ix) * 3);
     GCW_ASSERT(named == gcw_entries_count_live(e));
 }
 #endif
