@@ -81,13 +81,27 @@ table_find(struct gcw_table *t, struct gcw_index *ix, gcw_word w,
 
 /* ------------------------------------------------------ ephemeron values */
 
-/* Whether the pass may have missed a collection since this map last looked:
- * values it marks can then no longer be trusted. */
-static inline bool table_values_suspect(const struct gcw_table *t)
+/* The check behind table_values_suspect, once per collection and map. */
+static __attribute__((noinline)) bool table_values_check(struct gcw_table *t, GC_word now)
 {
-    return (t->entries.values == GCW_EPHEMERON_VALUES ||
-            t->entries.values == GCW_STRONG_VALUES) &&
-           !gcw_pass_kept_up(t->dropped_at_gc_no);
+    if (!gcw_pass_kept_up(t->dropped_at_gc_no))
+        return true;
+    atomic_store_explicit(&t->kept_up_at, now, memory_order_relaxed);
+    return false;
+}
+
+/* Whether the pass may have missed a collection since this map last looked:
+ * values it marks can then no longer be trusted. Called after the values it
+ * vouches for were read. Every lookup asks, so the answer is cached per
+ * collection: one load of the collection count in the common case. */
+static inline bool table_values_suspect(struct gcw_table *t)
+{
+    if (t->entries.values != GCW_EPHEMERON_VALUES && t->entries.values != GCW_STRONG_VALUES)
+        return false;
+    GC_word now = gcw_gc_no();
+    if (now == atomic_load_explicit(&t->kept_up_at, memory_order_relaxed))
+        return false;
+    return table_values_check(t, now);
 }
 
 /* Mutex held. Drops every value of a map whose values the pass marks, when
@@ -451,6 +465,7 @@ int gcw_table_init(struct gcw_table *t, enum gcw_values values, size_t capacity_
     t->created_gc_no = gcw_collections_settled();
     t->live_gc_no = t->created_gc_no;
     t->dropped_at_gc_no = t->created_gc_no;
+    atomic_init(&t->kept_up_at, (GC_word)-1);
     if (capacity_hint > 0) {
         size_t cap = gcw_index_capacity_for(capacity_hint);
         struct gcw_index *ix = cap != 0 ? gcw_index_new(cap) : NULL;

@@ -13,6 +13,10 @@ struct gcw_table {
     struct gcw_entries entries;          /* registered with the pass by maps */
     _Atomic(struct gcw_index *) index;   /* NULL until the first insert */
     atomic_uint seq;                     /* seqlock sequence, see lock.h */
+    /* Maps with traced values: a collection count at which every earlier
+     * collection was seen to have run the pass (a cache of the check, in
+     * the cache line lookups read anyway). */
+    _Atomic GC_word kept_up_at;
     gcw_mutex lock;                      /* serialises writers */
     size_t live;            /* entries in use; exact as of collection live_gc_no */
     GC_word live_gc_no;
