@@ -10,8 +10,8 @@
 
 /* Registers *slot to be zeroed when obj (an object base) dies; a slot that
  * is still registered on an earlier key is retargeted. GCWEAK_OK or
- * GCWEAK_ENOMEM. Takes the allocation lock; runs no finalizer and never
- * collects, so the caller may hold its own mutex. */
+ * GCWEAK_ENOMEM. Takes the allocation lock and runs no finalizer, so the
+ * caller may hold its own mutex. */
 int gcw_link_register(_Atomic gcw_word *slot, void *obj);
 
 /* Drops any registration of *slot. */
