@@ -27,30 +27,28 @@
 
 #include <string.h>
 
+/* Also the rounding of capacities: 8 slots, one cache line. */
 enum { MIN_CAPACITY = 8 };
 
 size_t gcw_index_capacity_for(size_t n)
 {
     if (n > GCW_MAX_ENTRIES)
         return 0;
-    size_t cap = MIN_CAPACITY;
-    while (cap / 2 < n)
-        cap *= 2;
-    return cap;
+    /* Twice n, rounded up to whole cache lines of slots. */
+    size_t cap = (2 * n + MIN_CAPACITY - 1) / MIN_CAPACITY * MIN_CAPACITY;
+    return cap > MIN_CAPACITY ? cap : MIN_CAPACITY;
 }
 
 struct gcw_index *gcw_index_new(size_t capacity)
 {
-    GCW_ASSERT(capacity >= MIN_CAPACITY && (capacity & (capacity - 1)) == 0);
+    GCW_ASSERT(capacity >= MIN_CAPACITY);
     size_t bytes = sizeof(struct gcw_index) + capacity * sizeof(gcw_islot);
     /* Pointer-free: entry numbers are no pointers. */
     struct gcw_index *ix = gcw_alloc_pointer_free(bytes);
     if (ix == NULL)
         return NULL;
     memset(ix, 0, bytes);
-    unsigned log2 = gcw_floor_log2(capacity);
-    ix->mask = capacity - 1;
-    ix->shift = (unsigned)GCW_WORD_BITS - log2;
+    ix->capacity = capacity;
     ix->used = 0;
     return ix;
 }
@@ -60,7 +58,7 @@ bool gcw_index_find(const struct gcw_index *ix, const struct gcw_entries *e, gcw
 {
     uint32_t fp = gcw_word_fingerprint(w);
     size_t reusable = SIZE_MAX;
-    for (size_t i = gcw_index_home(ix, w);; i = (i + 1) & ix->mask) {
+    for (size_t i = gcw_index_home(ix, w);; i = gcw_index_next(ix, i)) {
         gcw_islot s = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
         if (s == GCW_ISLOT_EMPTY) {
             *at = reusable != SIZE_MAX ? reusable : i;
@@ -107,7 +105,7 @@ void gcw_index_add_unpublished(struct gcw_index *ix, gcw_word w, size_t id)
 {
     size_t i = gcw_index_home(ix, w);
     while (atomic_load_explicit(&ix->slot[i], memory_order_relaxed) != GCW_ISLOT_EMPTY)
-        i = (i + 1) & ix->mask;
+        i = gcw_index_next(ix, i);
     atomic_store_explicit(&ix->slot[i], gcw_islot_make(gcw_word_fingerprint(w), id),
                           memory_order_relaxed);
     ix->used++;

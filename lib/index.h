@@ -15,8 +15,7 @@ typedef uint64_t gcw_islot;
 #define GCW_ISLOT_REMOVED ((gcw_islot)0xFFFFFFFFu)
 
 struct gcw_index {
-    size_t mask;      /* capacity - 1; capacity is a power of two */
-    unsigned shift;   /* word bits - log2(capacity) */
+    size_t capacity;  /* slots; any number, not only powers of two */
     size_t used;      /* slots not EMPTY; writers only */
     _Atomic gcw_islot slot[];
 };
@@ -28,12 +27,28 @@ static inline gcw_islot gcw_islot_make(uint32_t fingerprint, size_t id)
 
 static inline size_t gcw_index_capacity(const struct gcw_index *ix)
 {
-    return ix->mask + 1;
+    return ix->capacity;
 }
 
+/* The slot a key's probe starts at: the hash scaled to the capacity by a
+ * multiplication (Lemire's "fastrange"), so that capacities need not be
+ * powers of two and the index can keep its load between one half and three
+ * quarters at every size. */
 static inline size_t gcw_index_home(const struct gcw_index *ix, gcw_word w)
 {
-    return (size_t)(gcw_word_hash(w) >> ix->shift);
+#if UINTPTR_MAX > 0xFFFFFFFFu && defined(__SIZEOF_INT128__)
+    return (size_t)(((unsigned __int128)gcw_word_hash(w) * ix->capacity) >> 64);
+#elif UINTPTR_MAX > 0xFFFFFFFFu
+    /* No 128-bit product: the top 32 bits of the hash, scaled. */
+    return (size_t)(((gcw_word_hash(w) >> 32) * (uint64_t)ix->capacity) >> 32);
+#else
+    return (size_t)(((uint64_t)gcw_word_hash(w) * ix->capacity) >> 32);
+#endif
+}
+
+static inline size_t gcw_index_next(const struct gcw_index *ix, size_t i)
+{
+    return i + 1 < ix->capacity ? i + 1 : 0;
 }
 
 /*
@@ -49,7 +64,7 @@ static inline _Atomic gcw_word *gcw_index_lookup(const struct gcw_index *ix,
     if (ix == NULL)
         return NULL;
     uint32_t fp = gcw_word_fingerprint(w);
-    for (size_t i = gcw_index_home(ix, w);; i = (i + 1) & ix->mask) {
+    for (size_t i = gcw_index_home(ix, w);; i = gcw_index_next(ix, i)) {
         gcw_islot s = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
         if (s == GCW_ISLOT_EMPTY)
             return NULL;
@@ -64,9 +79,9 @@ static inline _Atomic gcw_word *gcw_index_lookup(const struct gcw_index *ix,
     }
 }
 
-/* Room for n entries at a load of at most one half, so that a rebuild is
- * followed by at least a quarter of the capacity in inserts; 0 when n is
- * more than an index can hold. */
+/* Room for n entries at a load of one half, so that a rebuild is followed by
+ * at least a quarter of the capacity in inserts (the index is rebuilt at
+ * three quarters); 0 when n is more than an index can hold. */
 size_t gcw_index_capacity_for(size_t n);
 
 /* A new index of `capacity` EMPTY slots, or NULL when out of memory. May

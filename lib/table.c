@@ -285,7 +285,7 @@ static size_t table_index_entries(struct gcw_table *t, struct gcw_index *ix)
 static void table_rebuild_in_place(struct gcw_table *t, struct gcw_index *ix)
 {
     gcw_seq_write_begin(&t->seq);
-    for (size_t i = 0; i <= ix->mask; i++)
+    for (size_t i = 0; i < ix->capacity; i++)
         atomic_store_explicit(&ix->slot[i], GCW_ISLOT_EMPTY, memory_order_relaxed);
     ix->used = 0;
     t->live = table_index_entries(t, ix);
@@ -896,7 +896,7 @@ static bool check_slot(const struct gcw_index *ix, const struct gcw_entries *e, 
     if (!gcw_word_is_key(k))
         return false;
     GCW_ASSERT((uint32_t)(sl >> 32) == gcw_word_fingerprint(k));
-    for (size_t j = gcw_index_home(ix, k); j != i; j = (j + 1) & ix->mask)
+    for (size_t j = gcw_index_home(ix, k); j != i; j = gcw_index_next(ix, j))
         GCW_ASSERT(atomic_load_explicit(&ix->slot[j], memory_order_relaxed) != GCW_ISLOT_EMPTY);
     size_t again = 0;
     GCW_ASSERT(gcw_index_lookup(ix, e, k, &again) != NULL && again == id);
@@ -914,7 +914,7 @@ void gcw_table_check(struct gcw_table *t)
     /* Every live entry is named by exactly one slot. */
     size_t used = 0;
     size_t named = 0;
-    for (size_t i = 0; i <= ix->mask; i++) {
+    for (size_t i = 0; i < ix->capacity; i++) {
         gcw_islot sl = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
         used += sl != GCW_ISLOT_EMPTY;
         if (sl != GCW_ISLOT_EMPTY && sl != GCW_ISLOT_REMOVED)

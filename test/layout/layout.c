@@ -96,7 +96,8 @@ static void entries_never_move(enum gcw_values values)
         CHECK_MSG(entry_of(t, keys[i], &id) == where[i], "key %zu moved", i);
         CHECK(gcw_table_get(t, keys[i], &v) && (values == GCW_NO_VALUES || v == hard_expected(i)));
     }
-    CHECK(gcw_table_count(t) == KEPT);
+    size_t count = gcw_table_count(t);
+    CHECK(count >= KEPT && count <= KEPT + HARD_TOLERATED(DYING));
     free(where);
 }
 
@@ -115,7 +116,7 @@ static void fingerprints_are_never_trusted(void)
     gcw_word w1 = gcw_key_word(keys[1]);
     size_t at = gcw_index_home(ix, w1);
     while (atomic_load(&ix->slot[at]) != GCW_ISLOT_EMPTY)
-        at = (at + 1) & ix->mask;
+        at = gcw_index_next(ix, at);
     atomic_store(&ix->slot[at], gcw_islot_make(gcw_word_fingerprint(w1), id));
     CHECK(!gcw_table_get(t, keys[1], NULL));
     void *v = NULL;
