@@ -708,6 +708,16 @@ size_t gcw_table_count(struct gcw_table *t)
     return n;
 }
 
+/* Mutex held. Drops the links of entries in use marked to unlink. */
+static void table_unlink_flagged(struct gcw_table *t)
+{
+    struct gcw_span s;
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(&t->entries, c, &s); c++)
+        for (size_t i = 0; i < s.n; i++)
+            if (gcw_flag_get(&s, i, GCW_UNLINK) && gcw_flag_get(&s, i, GCW_IN_USE))
+                gcw_link_unregister(&s.keys[i * s.stride]);
+}
+
 void gcw_table_clear(struct gcw_table *t)
 {
     /* Keys that died before the clear get their callback, as they would
@@ -722,7 +732,11 @@ void gcw_table_clear(struct gcw_table *t)
         gcw_mutex_unlock(&t->lock);
     }
     /* The entries are dropped whole: the collector reclaims the chunks and,
-     * with them, whatever links they still hold registered. */
+     * with them, whatever links they still hold registered. Not before the
+     * next collection, though, and the program may free a key explicitly as
+     * soon as clear returns: links on keys that must not outlive their
+     * entries (keys.c) are dropped now. */
+    table_unlink_flagged(t);
     gcw_seq_write_begin(&t->seq);
     atomic_store_explicit(&t->index, NULL, memory_order_release);
     gcw_entries_drop_all(&t->entries);

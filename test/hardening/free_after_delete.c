@@ -49,5 +49,23 @@ int main(void)
     CHECK(hard_check_kept_map(m, kept, 100) == 0);
     CHECK(gcweak_map_size(m) == 100);
     CHECK(gcweak_set_size(s) == 0);
+
+    /* The same after clear: the cleared storage is not reclaimed before the
+     * next collection, and the keys are freed before it. */
+    for (size_t i = 0; i < LARGE_KEYS + SMALL_KEYS; i++) {
+        keys[i] = i < LARGE_KEYS ? GC_MALLOC(70000) : GC_MALLOC_UNCOLLECTABLE(24);
+        REQUIRE(keys[i] != NULL);
+        CHECK(gcweak_map_set(m, keys[i], (void *)(uintptr_t)(i + 1)) == GCWEAK_OK);
+        CHECK(gcweak_set_add(s, keys[i]) == GCWEAK_OK);
+    }
+    gcweak_map_clear(m);
+    gcweak_set_clear(s);
+    for (size_t i = 0; i < LARGE_KEYS + SMALL_KEYS; i++) {
+        GC_FREE(keys[i]);
+        keys[i] = NULL;
+    }
+    hard_collect(3);
+    CHECK(gcweak_map_size(m) == 0);
+    CHECK(gcweak_set_size(s) == 0);
     return hard_exit_status("free_after_delete");
 }
