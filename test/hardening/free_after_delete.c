@@ -5,10 +5,10 @@
  * freeing the key must be fine, including a large object whose heap block
  * the collector merges with its free neighbours at once.
  *
- * In gcweak 0.1.0 the next collection crashes (SIGSEGV in GC_is_marked):
- * delete leaves the slot's disappearing link registered on the key's object
- * (lib/table.c, gcw_table_remove, "The slot stays registered"), and the
- * collector then reads the header of a block that no longer exists.
+ * A disappearing link left registered on such a key makes the next
+ * collection crash (SIGSEGV in GC_is_marked): the collector reads the header
+ * of a block that no longer exists. Delete and clear leave links registered
+ * on ordinary keys, and must drop them on large and uncollectable ones.
  */
 #define GC_THREADS
 #include <gc/gc.h>
