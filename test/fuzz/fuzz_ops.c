@@ -19,6 +19,14 @@
  * its own expected tag, so a value the map failed to keep alive (and whose
  * memory was reused) shows up as a wrong tag.
  *
+ * The input's first byte sets the run's shape: the map's capacity hint (from
+ * none to absurd: a map that cannot be made is made without one), whether
+ * the map has a removal callback, and whether every step is followed by a
+ * little collection work. The callback checks it is only ever handed values
+ * of dropped keys, re-enters the map (a lookup and a same-value set of a live
+ * key, which change no answer), and may free the dead key through the value
+ * (values carry a pointer back to their key).
+ *
  * bdwgc is initialised in LLVMFuzzerInitialize, before libFuzzer starts its
  * helper threads (which never touch the collector's heap). libFuzzer's malloc
  * hooks only watch malloc, not the collector's allocations.
@@ -38,6 +46,9 @@ enum { SLOTS = 64, DROPPED = 256, MAX_COLLECTIONS = 3 };
 
 struct value_obj {
     uintptr_t tag;
+    void *key;      /* the key, and its object: the removal callback may */
+    void *key_base; /* free the object of a key in no container */
+    int key_collectable;
 };
 
 /* Live keys, in static data: the collector scans it as a root. */
@@ -271,6 +282,9 @@ static void set_value(size_t s, uint8_t arg)
         if (o == NULL)
             abort();
         o->tag = tag;
+        o->key = sl->key;
+        o->key_base = sl->base;
+        o->key_collectable = !sl->uncollectable;
         v = o;
     } else {
         v = (void *)(tag << 4 | 2); /* a plain datum, not a heap pointer */
@@ -282,6 +296,49 @@ static void set_value(size_t s, uint8_t arg)
     sl->in_map = 1;
 }
 
+/* ------------------------------------------------- removal callback */
+
+static bool free_in_callback;
+
+/* Handed the value of an entry whose key died: no live key may still have
+ * it (asked of the map itself: the model may be mid-update when an
+ * operation delivers). It uses the map, changing nothing: a same-value set.
+ * It may free the dead key, if the key is in no container any more (the set
+ * may still hold it) and freeing it cannot leave a link dangling (a small
+ * collectable object; see keys.c). */
+static void on_removal(void *value, void *arg)
+{
+    (void)arg;
+    bool reentered = false;
+    for (size_t s = 0; s < SLOTS; s++) {
+        struct slot *sl = &slots[s];
+        void *v = NULL;
+        if (sl->key == NULL || !gcweak_map_lookup(map, sl->key, &v))
+            continue;
+        if (v == value && value != NULL)
+            FAIL("slot %zu: the removal callback got a live key's value", s);
+        if (!reentered && gcweak_map_set(map, sl->key, v) != GCWEAK_OK)
+            FAIL("slot %zu: set from the removal callback failed", s);
+        reentered = true;
+    }
+    if (!free_in_callback || value == NULL || ((uintptr_t)value & 2) != 0)
+        return;
+    struct value_obj *o = GC_base(value) == value ? value : NULL;
+    if (o != NULL && o->key_collectable && o->key_base != NULL &&
+        GC_size(o->key_base) <= 256 && !gcweak_set_has(set, o->key)) {
+        GC_FREE(o->key_base);
+        o->key_base = NULL;
+    }
+}
+
+static gcweak_map *new_map_shaped(uint8_t shape)
+{
+    static const size_t hints[] = {0, 1, 7, 100, 5000, (size_t)1 << 62, SIZE_MAX, 0};
+    gcweak_map_options o = {0, hints[shape & 7]};
+    gcweak_map *m = gcweak_map_new_with(&o);
+    return m != NULL ? m : gcweak_map_new();
+}
+
 static void reset_model(void)
 {
     memset(slots, 0, sizeof slots);
@@ -291,13 +348,20 @@ static void reset_model(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     reset_model();
-    map = gcweak_map_new();
+    uint8_t shape = size > 0 ? data[0] : 0;
+    map = new_map_shaped(shape);
     set = gcweak_set_new();
     if (map == NULL || set == NULL)
         abort();
+    if (shape & 0x08)
+        gcweak_map_on_removal(map, on_removal, NULL);
+    free_in_callback = (shape & 0x10) != 0;
+    bool little_collections = (shape & 0x20) != 0;
     int collections = 0;
 
-    for (size_t p = 0; p + 1 < size; p += 2) {
+    for (size_t p = 1; p + 1 < size; p += 2) {
+        if (little_collections)
+            (void)GC_collect_a_little();
         uint8_t op = data[p] % 16, arg = data[p + 1];
         size_t s = arg % SLOTS;
         struct slot *sl = &slots[s];
