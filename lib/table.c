@@ -66,42 +66,13 @@ enum {
 
 /* ---------------------------------------------------------------- reading */
 
-/* One lookup, with or without the mutex: the entry's key word address or
- * NULL, its value in *v (untouched for sets). */
-static inline __attribute__((always_inline)) _Atomic gcw_word *
-table_find(struct gcw_table *t, struct gcw_index *ix, gcw_word w,
-                                    void **v)
-{
-    size_t id = 0;
-    _Atomic gcw_word *key = gcw_index_lookup(ix, &t->entries, w, &id);
-    if (key != NULL && t->entries.stride == 2)
-        *v = atomic_load_explicit(gcw_entry_value(key), memory_order_relaxed);
-    return key;
-}
-
-/* ------------------------------------------------------ ephemeron values */
-
-/* The check behind table_values_suspect, once per collection and map. */
-static __attribute__((noinline)) bool table_values_check(struct gcw_table *t, GC_word now)
+/* See gcw_table_values_suspect (table.h): the check it caches. */
+bool gcw_table_values_check(struct gcw_table *t, GC_word now)
 {
     if (!gcw_pass_kept_up(t->dropped_at_gc_no))
         return true;
     atomic_store_explicit(&t->kept_up_at, now, memory_order_relaxed);
     return false;
-}
-
-/* Whether the pass may have missed a collection since this map last looked:
- * values it marks can then no longer be trusted. Called after the values it
- * vouches for were read. Every lookup asks, so the answer is cached per
- * collection: one load of the collection count in the common case. */
-static inline bool table_values_suspect(struct gcw_table *t)
-{
-    if (t->entries.values != GCW_EPHEMERON_VALUES && t->entries.values != GCW_STRONG_VALUES)
-        return false;
-    GC_word now = gcw_gc_no();
-    if (now == atomic_load_explicit(&t->kept_up_at, memory_order_relaxed))
-        return false;
-    return table_values_check(t, now);
 }
 
 /* Mutex held. Drops every value of a map whose values the pass marks, when
@@ -112,7 +83,7 @@ static inline bool table_values_suspect(struct gcw_table *t)
 static bool table_drop_suspect_values(struct gcw_table *t)
 {
     GCW_ASSERT_HELD(&t->lock);
-    if (!table_values_suspect(t))
+    if (!gcw_table_values_suspect(t))
         return false;
     GC_word gc_no = gcw_collections_settled();
     if (gc_no == t->dropped_at_gc_no)
@@ -204,7 +175,7 @@ static size_t table_take_retired(struct gcw_table *t, void **out, bool *done)
  * lock held. Iterative: operations the callback makes on this table do not
  * deliver (see deliveries), this loop does, so the stack stays flat and the
  * total time linear. Mutex NOT held. */
-static __attribute__((noinline)) void table_deliver_removals(struct gcw_table *t)
+void gcw_table_deliver_removals(struct gcw_table *t)
 {
     if (table_delivering(t))
         return;
@@ -231,14 +202,6 @@ static __attribute__((noinline)) void table_deliver_removals(struct gcw_table *t
         GC_reachable_here(batch);
     }
     deliveries = self.outer;
-}
-
-/* Every public operation ends here. Mutex NOT held. A round under way
- * (the flag already taken) is finished by the thread that started it. */
-static inline void table_finish_op(struct gcw_table *t)
-{
-    if (atomic_load_explicit(&t->entries.retired, memory_order_relaxed))
-        table_deliver_removals(t);
 }
 
 /* -------------------------------------------------------------- rebuilds */
@@ -593,7 +556,7 @@ static int table_insert(struct gcw_table *t, void *obj, const void *key, void *v
     GC_reachable_here(value);
     if (warn)
         table_warn_values_dropped(t->live);
-    table_finish_op(t);
+    gcw_table_finish_op(t);
     return rc;
 }
 
@@ -622,46 +585,26 @@ int gcw_table_get_or_create(struct gcw_table *t, const void *key,
     return rc;
 }
 
-/* The reader's slow path, kept out of gcw_table_get so that its fast path
+/* The reader's slow path, out of line so that the fast path (table.h)
  * saves no registers and stays short: a writer kept the table busy, or the
  * pass missed a collection. Reads under the mutex. */
-static __attribute__((noinline)) bool table_get_locked(struct gcw_table *t, gcw_word w,
-                                                       void **v)
+bool gcw_table_get_locked(struct gcw_table *t, gcw_word w, void **v)
 {
-    for (int attempt = 0; attempt < OPTIMISTIC_READS && !table_values_suspect(t); attempt++) {
+    for (int attempt = 0; attempt < OPTIMISTIC_READS && !gcw_table_values_suspect(t); attempt++) {
         gcw_cpu_relax();
         unsigned s = gcw_seq_read_begin(&t->seq);
         bool found =
-            table_find(t, atomic_load_explicit(&t->index, memory_order_acquire), w, v) != NULL;
-        if (gcw_seq_read_valid(&t->seq, s) && !table_values_suspect(t))
+            gcw_table_find(t, atomic_load_explicit(&t->index, memory_order_acquire), w, v) != NULL;
+        if (gcw_seq_read_valid(&t->seq, s) && !gcw_table_values_suspect(t))
             return found;
     }
     gcw_mutex_lock(&t->lock);
     bool warn = table_drop_suspect_values(t);
     bool found =
-        table_find(t, atomic_load_explicit(&t->index, memory_order_relaxed), w, v) != NULL;
+        gcw_table_find(t, atomic_load_explicit(&t->index, memory_order_relaxed), w, v) != NULL;
     gcw_mutex_unlock(&t->lock);
     if (warn)
         table_warn_values_dropped(t->live);
-    return found;
-}
-
-bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
-{
-    gcw_word w = gcw_key_word(key);
-    if (!gcw_word_is_key(w))
-        return false;
-    void *v = NULL;
-    unsigned s = gcw_seq_read_begin(&t->seq);
-    bool found = table_find(t, atomic_load_explicit(&t->index, memory_order_acquire), w, &v);
-    /* Validated after the read: a collection that ran without the pass
-     * meanwhile may have reclaimed the value just read. */
-    if (!gcw_seq_read_valid(&t->seq, s) || table_values_suspect(t))
-        found = table_get_locked(t, w, &v);
-    /* Written only now: a read that failed validation may have set v. */
-    if (found && value_out != NULL)
-        *value_out = v;
-    table_finish_op(t);
     return found;
 }
 
@@ -694,7 +637,7 @@ bool gcw_table_remove(struct gcw_table *t, const void *key)
             (void)table_rebuild(t, 0); /* out of memory: stay large */
     }
     gcw_mutex_unlock(&t->lock);
-    table_finish_op(t);
+    gcw_table_finish_op(t);
     return found;
 }
 
@@ -704,7 +647,7 @@ size_t gcw_table_count(struct gcw_table *t)
     table_count_live(t);
     size_t n = t->live;
     gcw_mutex_unlock(&t->lock);
-    table_finish_op(t);
+    gcw_table_finish_op(t);
     return n;
 }
 
@@ -724,7 +667,7 @@ void gcw_table_clear(struct gcw_table *t)
      * from any other operation: deliver first, and again if a collection
      * retired more before the mutex was taken. */
     for (;;) {
-        table_finish_op(t);
+        gcw_table_finish_op(t);
         gcw_mutex_lock(&t->lock);
         if (!atomic_load_explicit(&t->entries.retired, memory_order_relaxed) &&
             t->delivery_cursor == 0)
@@ -818,7 +761,7 @@ int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
         if (sn.out == NULL)
             return GCWEAK_ENOMEM;
     }
-    table_finish_op(t);
+    gcw_table_finish_op(t);
     for (size_t i = 0; i < sn.n; i++) {
         void **entry = &sn.out[i * sn.stride];
         int r = visit(entry[0], sn.stride == 2 ? entry[1] : NULL, arg);
@@ -840,7 +783,7 @@ void gcw_table_stats(struct gcw_table *t, gcweak_stats *out)
     out->collections = (size_t)(gcw_collections_settled() - t->created_gc_no);
     out->bytes = gcw_entries_bytes(&t->entries) + (ix != NULL ? GC_size(ix) : 0);
     gcw_mutex_unlock(&t->lock);
-    table_finish_op(t);
+    gcw_table_finish_op(t);
 }
 
 void gcw_table_on_removal(struct gcw_table *t, void (*fn)(void *value, void *arg), void *arg)
@@ -860,7 +803,7 @@ void gcw_table_on_removal(struct gcw_table *t, void (*fn)(void *value, void *arg
     t->removal_fn = fn;
     t->removal_arg = arg;
     gcw_mutex_unlock(&t->lock);
-    table_finish_op(t);
+    gcw_table_finish_op(t);
 }
 
 /* ------------------------------------------------------ consistency check */
