@@ -102,11 +102,11 @@ static bool table_drop_suspect_values(struct gcw_table *t)
     return warn;
 }
 
-static void table_warn_values_dropped(size_t entries)
+static void table_warn_values_dropped(void)
 {
     GC_get_warn_proc()("GC Warning: gcweak: collections ran without gcweak's pass "
-                       "(collection-event callback replaced?); the values of an "
-                       "ephemeron map of %lu entries were dropped\n", (GC_word)entries);
+                       "(collection-event callback replaced?); a map's values were "
+                       "dropped\n", (GC_word)0);
 }
 
 /* ------------------------------------------------------------- delivery */
@@ -555,7 +555,7 @@ static int table_insert(struct gcw_table *t, void *obj, const void *key, void *v
     GC_reachable_here(key);
     GC_reachable_here(value);
     if (warn)
-        table_warn_values_dropped(t->live);
+        table_warn_values_dropped();
     gcw_table_finish_op(t);
     return rc;
 }
@@ -604,7 +604,7 @@ bool gcw_table_get_locked(struct gcw_table *t, gcw_word w, void **v)
         gcw_table_find(t, atomic_load_explicit(&t->index, memory_order_relaxed), w, v) != NULL;
     gcw_mutex_unlock(&t->lock);
     if (warn)
-        table_warn_values_dropped(t->live);
+        table_warn_values_dropped();
     return found;
 }
 
@@ -752,7 +752,7 @@ int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
         bool filled = table_try_snapshot(t, &sn, &need);
         gcw_mutex_unlock(&t->lock);
         if (warn)
-            table_warn_values_dropped(t->live);
+            table_warn_values_dropped();
         if (filled)
             break;
         /* Allocate unlocked (it may run finalizers that use this table). */
