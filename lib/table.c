@@ -598,11 +598,23 @@ bool gcw_table_get_locked(struct gcw_table *t, gcw_word w, void **v)
         if (gcw_seq_read_valid(&t->seq, s) && !gcw_table_values_suspect(t))
             return found;
     }
-    gcw_mutex_lock(&t->lock);
-    bool warn = table_drop_suspect_values(t);
-    bool found =
-        gcw_table_find(t, atomic_load_explicit(&t->index, memory_order_relaxed), w, v) != NULL;
-    gcw_mutex_unlock(&t->lock);
+    /* Under the mutex no writer interferes, but a collection still can:
+     * when the pass is not running, one that completes between the drop
+     * and the read may have reclaimed a value stored since. Read again. */
+    bool warn = false;
+    bool found = false;
+    for (;;) {
+        gcw_mutex_lock(&t->lock);
+        warn |= table_drop_suspect_values(t);
+        GC_word before = gcw_gc_no();
+        found = gcw_table_find(t, atomic_load_explicit(&t->index, memory_order_relaxed), w, v) !=
+                NULL;
+        atomic_thread_fence(memory_order_acquire);
+        bool settled = gcw_gc_no() == before || !gcw_table_values_suspect(t);
+        gcw_mutex_unlock(&t->lock);
+        if (settled)
+            break;
+    }
     if (warn)
         table_warn_values_dropped();
     return found;
@@ -699,6 +711,8 @@ struct snapshot {
     size_t stride; /* 2 with values, 1 without */
     size_t n;
     bool overflow;
+    GC_word gc_no;  /* the collection count the values were checked at */
+    bool stale;     /* a collection completed since: check and fill again */
 };
 
 static void *snapshot_fill(void *arg)
@@ -706,6 +720,11 @@ static void *snapshot_fill(void *arg)
     struct snapshot *sn = arg;
     sn->n = 0;
     sn->overflow = false;
+    /* A collection between the check of the values and this lock hold may
+     * have run without the pass. */
+    sn->stale = gcw_gc_no() != sn->gc_no;
+    if (sn->stale)
+        return NULL;
     struct gcw_span s;
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(&sn->t->entries, c, &s); c++) {
         for (size_t i = 0; i < s.n; i++) {
@@ -739,7 +758,7 @@ static bool table_try_snapshot(struct gcw_table *t, struct snapshot *sn, size_t 
         return false;
     (void)GC_call_with_alloc_lock(snapshot_fill, sn);
     GCW_ASSERT(!sn->overflow);
-    return true;
+    return !sn->stale;
 }
 
 int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
@@ -749,12 +768,17 @@ int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
         size_t need = 0;
         gcw_mutex_lock(&t->lock);
         bool warn = table_drop_suspect_values(t);
+        sn.gc_no = gcw_gc_no();
         bool filled = table_try_snapshot(t, &sn, &need);
         gcw_mutex_unlock(&t->lock);
         if (warn)
             table_warn_values_dropped();
         if (filled)
             break;
+        if (sn.stale) { /* room enough: check the values again and refill */
+            sn.stale = false;
+            continue;
+        }
         /* Allocate unlocked (it may run finalizers that use this table). */
         sn.room = need;
         sn.out = gcw_alloc_scanned((need > 0 ? need : 1) * sn.stride * sizeof *sn.out);
