@@ -57,18 +57,24 @@ static inline unsigned count_trailing_zeros(gcw_word w)
 #endif
 }
 
-/* One read-modify-write instruction: the pass sets retired flags with the
- * world stopped, possibly in a word a writer is changing another flag of,
- * and a writer stopped between a load and a store would put the old word
- * back and lose the pass's flag. */
+/* The pass sets retired flags with the world stopped, possibly in a word a
+ * writer is changing another entry's flag of: a writer stopped between a
+ * load and a store would put the old word back and lose the pass's flag, so
+ * retired words change by one read-modify-write instruction. The other
+ * flags only writers change, under the table mutex. */
 void gcw_flag_set(const struct gcw_span *s, size_t i, enum gcw_flag f, bool on)
 {
     _Atomic gcw_word *w = gcw_flag_word(s, i, f);
     gcw_word mask = (gcw_word)1 << (i % GCW_WORD_BITS);
-    if (on)
-        (void)atomic_fetch_or_explicit(w, mask, memory_order_relaxed);
-    else
-        (void)atomic_fetch_and_explicit(w, ~mask, memory_order_relaxed);
+    if (f == GCW_RETIRED) {
+        if (on)
+            (void)atomic_fetch_or_explicit(w, mask, memory_order_relaxed);
+        else
+            (void)atomic_fetch_and_explicit(w, ~mask, memory_order_relaxed);
+        return;
+    }
+    gcw_word old = atomic_load_explicit(w, memory_order_relaxed);
+    atomic_store_explicit(w, on ? old | mask : old & ~mask, memory_order_relaxed);
 }
 
 void gcw_entries_init(struct gcw_entries *e, enum gcw_values values)
