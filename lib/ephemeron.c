@@ -180,12 +180,19 @@ int gcw_pass_register(struct gcw_entries *e)
         return GCWEAK_ENOMEM;
     void *container = GC_base(e);
     GCW_ASSERT(container != NULL);
-    /* Allocated before the lock is taken, in case the registry is full:
-     * nothing that allocates runs under it. */
-    struct registry_chunk *spare = calloc(1, sizeof *spare);
+    struct registry_chunk *spare = NULL;
+    _Atomic GC_word *slot = NULL;
     gcw_mutex_lock(&registry_lock);
-    _Atomic GC_word *slot = free_registry_slot();
-    if (slot == NULL && spare != NULL) {
+    while ((slot = free_registry_slot()) == NULL && spare == NULL) {
+        /* Full: a new chunk, allocated without the lock (nothing that
+         * allocates runs under it), then look again. */
+        gcw_mutex_unlock(&registry_lock);
+        spare = calloc(1, sizeof *spare);
+        if (spare == NULL)
+            return GCWEAK_ENOMEM;
+        gcw_mutex_lock(&registry_lock);
+    }
+    if (slot == NULL) {
         atomic_store(&spare->next, atomic_load(&registry_head));
         atomic_store(&registry_head, spare);
         slot = &spare->slots[0];
@@ -193,11 +200,11 @@ int gcw_pass_register(struct gcw_entries *e)
     }
     /* A slot reused after its map died was dropped by the collector along
      * with the link it cleared, so it is free to register again. */
-    int r = slot != NULL ? GC_register_long_link((void **)slot, container) : GC_NO_MEMORY;
+    int r = GC_register_long_link((void **)slot, container);
     if (r != GC_NO_MEMORY)
         atomic_store_explicit(slot, (GC_word)GC_HIDE_POINTER(e), memory_order_release);
     gcw_mutex_unlock(&registry_lock);
-    free(spare);
+    free(spare); /* another registration filled the registry's gap first */
     GC_reachable_here(e);
     return r == GC_NO_MEMORY ? GCWEAK_ENOMEM : GCWEAK_OK;
 }
