@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What a hostile program does to gcweak, one scenario per run (argv[1]):
- * each once crashed, deadlocked, recursed without bound or lost data. A
- * scenario exits 0 when gcweak held; a crash, a non-zero exit or ctest's
- * timeout (a deadlock) is a failure.
+ * each once crashed, deadlocked, recursed without bound, lost data or handed
+ * out a reclaimed object. A scenario exits 0 when gcweak held; a crash, a
+ * non-zero exit or ctest's timeout (a deadlock) is a failure.
  */
+#define _POSIX_C_SOURCE 200809L /* nanosleep under -std=c11 */
 #define GC_THREADS
 #include <gc/gc.h>
 
 #include <limits.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "../hardening/hardening.h"
 
@@ -329,6 +332,210 @@ static int warn_proc_uses_map(void)
     return hard_exit_status("warn_proc_uses_map");
 }
 
+/* ----------------------------- reads racing a replaced collection callback */
+
+/* A value whose content says whether the collector gave it up: the magic
+ * word changes when its finalizer runs, and a finalizer runs only for an
+ * object a collection found unreachable. A value the map hands out while its
+ * key lives must never be such an object. */
+#define CANARY_LIVE ((uintptr_t)0x11fe11feu)
+#define CANARY_FINALIZED ((uintptr_t)0xdeadc0deu)
+
+struct canary {
+    atomic_uintptr_t magic;
+    void *key;      /* points back at its key: ephemeron food */
+};
+
+enum {
+    RACE_READERS = 2,
+    RACE_KEYS = 256,
+    /* The driver's steps, each one collection: a third with the pass, two
+     * thirds without it, each of these reclaiming the values stored since
+     * the one before. */
+    RACE_STEPS = 600,
+    RACE_READS_PER_STEP = 2000,  /* the readers' progress each step waits for */
+    RACE_CHUNK = 100,            /* reads between two progress reports */
+    /* Per reader: at most one of its reads spans each collection, and only
+     * those are held; implicit collections add a few. */
+    RACE_HELD = 4 * RACE_STEPS
+};
+
+struct race_reader {
+    void **held;        /* root array: values returned across a collection */
+    size_t *held_key;   /* the index of the key each was read with */
+    size_t n_held;
+    size_t first_key;
+    long reads, found, straddled, bad;
+};
+
+static struct {
+    gcweak_map *map;
+    void **keys;
+    GC_on_collection_event_proc ours;
+    GC_warn_proc previous_warn;
+    atomic_long progress;
+    atomic_bool done;
+    atomic_long finalized;
+    atomic_long warnings;
+} race;
+
+static void canary_finalized(void *obj, void *arg)
+{
+    (void)arg;
+    atomic_store(&((struct canary *)obj)->magic, CANARY_FINALIZED);
+    atomic_fetch_add(&race.finalized, 1);
+}
+
+static bool canary_intact(const struct canary *c, size_t key)
+{
+    return atomic_load(&c->magic) == CANARY_LIVE && c->key == race.keys[key];
+}
+
+/* gcweak's lost-values warning is expected here: counted, not printed. */
+static void race_warn(char *msg, GC_word arg)
+{
+    if (strstr(msg, "gcweak") != NULL)
+        atomic_fetch_add(&race.warnings, 1);
+    else
+        race.previous_warn(msg, arg);
+}
+
+/* Each reader reads every key in turn until the driver is done. A value
+ * read while no collection completes is checked at once; one whose read a
+ * collection interrupted is the case that matters (that collection, run
+ * without the pass, may have found it unreachable), and its finalizer may
+ * not have run yet: the reader holds it, which keeps its memory from reuse,
+ * and it is checked again once every finalizer has run. */
+static void *race_read(void *arg)
+{
+    struct race_reader *r = arg;
+    size_t i = r->first_key;
+    while (!atomic_load(&race.done)) {
+        for (int n = 0; n < RACE_CHUNK; n++, i = (i + 1) % RACE_KEYS) {
+            GC_word before = GC_get_gc_no();
+            struct canary *c = gcweak_map_get(race.map, race.keys[i]);
+            GC_word after = GC_get_gc_no();
+            r->reads++;
+            if (c == NULL)
+                continue; /* dropped: allowed once collections ran without the pass */
+            r->found++;
+            if (!canary_intact(c, i)) {
+                r->bad++;
+                continue;
+            }
+            if (before != after) {
+                r->straddled++;
+                if (r->n_held < RACE_HELD) {
+                    r->held[r->n_held] = c;
+                    r->held_key[r->n_held++] = i;
+                }
+            }
+        }
+        atomic_fetch_add(&race.progress, RACE_CHUNK);
+    }
+    return NULL;
+}
+
+/* Values referenced by the map alone, made in a frame of their own. */
+static HARD_NOINLINE void race_refill(void)
+{
+    for (size_t i = 0; i < RACE_KEYS; i++) {
+        struct canary *c = GC_MALLOC(sizeof *c);
+        REQUIRE(c != NULL);
+        atomic_init(&c->magic, CANARY_LIVE);
+        c->key = race.keys[i];
+        GC_REGISTER_FINALIZER(c, canary_finalized, NULL, NULL, NULL);
+        CHECK(gcweak_map_set(race.map, race.keys[i], c) == GCWEAK_OK);
+    }
+}
+
+/* Lock-free readers while another thread takes gcweak's collection callback
+ * away and puts it back, with collections between: a collection without
+ * the pass reclaims values whose keys live. A read it interrupts must not
+ * hand one out (it may find nothing once the map dropped its values). */
+static int callback_replaced_mid_read(void)
+{
+    race.map = gcweak_map_new(); /* installs gcweak's callback */
+    REQUIRE(race.map != NULL);
+    race.ours = GC_get_on_collection_event();
+    race.previous_warn = GC_get_warn_proc();
+    GC_set_warn_proc(race_warn);
+    race.keys = hard_root_array(RACE_KEYS);
+    for (size_t i = 0; i < RACE_KEYS; i++)
+        REQUIRE((race.keys[i] = GC_MALLOC(16)) != NULL);
+    race_refill();
+    hard_collect(1);
+
+    struct race_reader readers[RACE_READERS];
+    pthread_t threads[RACE_READERS];
+    for (size_t t = 0; t < RACE_READERS; t++) {
+        readers[t] = (struct race_reader){.held = hard_root_array(RACE_HELD),
+                                          .held_key = calloc(RACE_HELD, sizeof(size_t)),
+                                          .first_key = t * RACE_KEYS / RACE_READERS};
+        REQUIRE(readers[t].held_key != NULL);
+        REQUIRE(pthread_create(&threads[t], NULL, race_read, &readers[t]) == 0);
+    }
+    /* The steps fix the length of the run. Each waits for reads, not for
+     * time, so that collections fall among reads however the threads are
+     * scheduled; readers never wait, so they are reading when the world
+     * stops. */
+    for (long step = 0; step < RACE_STEPS; step++) {
+        while (atomic_load(&race.progress) < (step + 1) * RACE_READS_PER_STEP)
+            nanosleep(&(struct timespec){.tv_sec = 0, .tv_nsec = 100 * 1000}, NULL);
+        switch (step % 3) {
+        case 0: /* the pass again: new values must survive while keys live */
+            GC_set_on_collection_event(race.ours);
+            race_refill();
+            break;
+        case 1: /* replaced without chaining: the pass stops running */
+            GC_set_on_collection_event(rogue);
+            break;
+        default: /* values stored while the pass is off */
+            race_refill();
+            break;
+        }
+        hard_collect(1);
+    }
+    atomic_store(&race.done, true);
+    for (size_t t = 0; t < RACE_READERS; t++)
+        REQUIRE(pthread_join(threads[t], NULL) == 0);
+    GC_set_on_collection_event(race.ours);
+    GC_invoke_finalizers();
+
+    long reads = 0, found = 0, straddled = 0, bad_at_once = 0, bad_later = 0;
+    for (size_t t = 0; t < RACE_READERS; t++) {
+        struct race_reader *r = &readers[t];
+        for (size_t h = 0; h < r->n_held; h++)
+            bad_later += !canary_intact(r->held[h], r->held_key[h]);
+        reads += r->reads;
+        found += r->found;
+        straddled += r->straddled;
+        bad_at_once += r->bad;
+    }
+
+    /* With the pass back, kept keys and values stored since are exact. */
+    race_refill();
+    hard_collect(2);
+    size_t kept_bad = 0;
+    for (size_t i = 0; i < RACE_KEYS; i++) {
+        struct canary *c = gcweak_map_get(race.map, race.keys[i]);
+        kept_bad += c == NULL || !canary_intact(c, i);
+    }
+    GC_set_warn_proc(race.previous_warn);
+    printf("callback_replaced_mid_read: %d collections, %ld reads (%ld found a value, "
+           "%ld of these across a collection), %ld canaries finalized, %ld warning(s); bad "
+           "canaries handed out: %ld seen at once, %ld after finalizers ran; kept "
+           "keys wrong %zu\n",
+           RACE_STEPS, reads, found, straddled, atomic_load(&race.finalized),
+           atomic_load(&race.warnings), bad_at_once, bad_later, kept_bad);
+    CHECK(bad_at_once == 0);
+    CHECK(bad_later == 0);
+    CHECK(kept_bad == 0);
+    CHECK(atomic_load(&race.finalized) > 0); /* the pass really was off */
+    CHECK(atomic_load(&race.warnings) >= 1); /* and the drop was reported */
+    return hard_exit_status("callback_replaced_mid_read");
+}
+
 /* ------------------------------------------------------------- main */
 
 static const struct {
@@ -343,6 +550,7 @@ static const struct {
     {"clear_delivers_pending", clear_delivers_pending},
     {"callback_chain_loops", callback_chain_loops},
     {"warn_proc_uses_map", warn_proc_uses_map},
+    {"callback_replaced_mid_read", callback_replaced_mid_read},
 };
 
 int main(int argc, char **argv)
