@@ -10,11 +10,16 @@
  *  - a registration whose slot lies in an object that dies is dropped in the
  *    same collection, so storage that becomes garbage takes its remaining
  *    registrations with it;
- *  - growing bdwgc's link table forces a full collection first, unless
- *    collection is disabled. Disabling it around the registration (measured:
- *    3x cheaper inserts at 10^6 links) made the suite's GC_DEBUG keys
- *    survive their last reference, hundreds in a row, in Check's forked
- *    children; until that is understood the collection is left to run.
+ *  - growing bdwgc's link table past 4096 entries forces a full collection
+ *    first, outside incremental mode. GC_disable() around the registration
+ *    would skip it (3x cheaper inserts at 10^6 links), but then every
+ *    collection that falls due while the registration allocates turns into
+ *    heap growth instead: a program whose main allocations are link records
+ *    (maps of keys it already has, created and dropped) grows the heap
+ *    where collections would have kept it flat. So the collection is left
+ *    to run. It stops the world like any other collection, and lookups do
+ *    not wait for the mutex our caller holds across it: the caller
+ *    registers before it opens the write section they validate against.
  */
 #include "links.h"
 

@@ -26,7 +26,7 @@ NOINLINE void clear_stack(void)
     __asm__ __volatile__("" : : "r"(pad) : "memory");
 }
 
-void collect(int rounds)
+void collect_rounds(int rounds)
 {
     for (int i = 0; i < rounds; i++) {
         clear_stack();

@@ -36,9 +36,20 @@ void **key_array(size_t n);
  * earlier calls do not keep their objects alive. */
 void clear_stack(void);
 
-/* Clears the stack and runs `rounds` full collections, running finalizers
- * between them. */
-void collect(int rounds);
+/* Runs `rounds` full collections, clearing the stack before each and
+ * running finalizers between them. */
+void collect_rounds(int rounds);
+
+/* collect_rounds, after clearing the stack from the caller's own frame
+ * down. A helper the caller called earlier (one that made or read a key)
+ * left its frame exactly where collect_rounds' frame now lies, and slots
+ * that collect_rounds never writes would keep that helper's stale pointers:
+ * always inlined, so the first clear starts above them. */
+static inline __attribute__((always_inline)) void collect(int rounds)
+{
+    clear_stack();
+    collect_rounds(rounds);
+}
 
 /* A value object of `bytes` whose finalization increments *counter. */
 void *new_counted_value(size_t bytes, atomic_long *counter);
