@@ -89,35 +89,148 @@ static size_t capacity_of(gcweak_map *m)
     return st.capacity;
 }
 
-/* Keys die with removals pending while the map must grow: the insert that
- * follows the collection rebuilds the table before it delivers. */
+/* Keys die with removals pending, and the first operation after the
+ * collection is an insert that must grow the table: the growth meets the
+ * retired entries before they are delivered. An insert may reuse a dead slot
+ * on its probe path instead of growing, so the dying are few among many
+ * kept, and the round is repeated. */
 static int callback_frees_keys(void)
 {
-    enum { ROUNDS = 5, DYING = 1000 };
-    gcweak_map *m = gcweak_map_new();
-    REQUIRE(m != NULL);
-    gcweak_map_on_removal(m, free_key_of, NULL);
-    void **kept = hard_root_array(1 << 16);
-    size_t n_kept = 0;
+    enum { ROUNDS = 20, DYING = 100, LARGE = 2048, KEPT_MAX = 1 << 14 };
+    void **kept = hard_root_array(KEPT_MAX);
     for (int r = 0; r < ROUNDS; r++) {
-        fill_dying(m, DYING, 4096, true);
-        /* Up to the brink of a resize. */
-        while ((slots_used(m) + 2) * 4 <= capacity_of(m) * 3 && n_kept < (1 << 16)) {
+        gcweak_map *m = gcweak_map_new();
+        REQUIRE(m != NULL);
+        gcweak_map_on_removal(m, free_key_of, NULL);
+        /* No collection until the table is at the brink of growing. */
+        GC_disable();
+        size_t n_kept = 0;
+        while (capacity_of(m) < LARGE && n_kept < KEPT_MAX - 1) {
             REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
             CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
             n_kept++;
         }
-        hard_collect(1);
+        fill_dying(m, DYING, 4096, true);
+        /* The table grows when an insert into a never-used slot would leave
+         * less than a quarter of them: stop one short of that. */
+        while ((slots_used(m) + 1) * 4 <= capacity_of(m) * 3 && n_kept < KEPT_MAX - 1) {
+            REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
+            CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
+            n_kept++;
+        }
         REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
-        CHECK(gcweak_map_set(m, kept[n_kept++], (void *)1) == GCWEAK_OK);
+        GC_enable();
+        hard_collect(1);
+        CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
         hard_collect(2);
+        (void)gcweak_map_size(m);
     }
     hard_collect(2);
-    (void)gcweak_map_size(m);
     long total = (long)ROUNDS * DYING;
     printf("callback_frees_keys: %ld of %ld delivered\n", atomic_load(&delivered), total);
     CHECK(atomic_load(&delivered) >= total - HARD_TOLERATED(total));
     return hard_exit_status("callback_frees_keys");
+}
+
+/* ----------------------------------- a collection inside a growing insert */
+
+static void **doomed; /* roots of the keys that die inside the insert */
+static size_t n_doomed;
+static atomic_bool inserting;
+static atomic_int collected_inside;
+
+static HARD_NOINLINE void fill_doomed(gcweak_map *m, size_t n, size_t key_bytes)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct node *v = GC_MALLOC(sizeof *v);
+        REQUIRE((doomed[i] = GC_MALLOC(key_bytes)) != NULL && v != NULL);
+        v->key = doomed[i];
+        v->tag = i;
+        REQUIRE(gcweak_map_set(m, doomed[i], v) == GCWEAK_OK);
+    }
+    n_doomed = n;
+}
+
+static void drop_doomed(void)
+{
+    memset(doomed, 0, n_doomed * sizeof *doomed);
+    n_doomed = 0;
+}
+
+/* A pending finalizer runs in the first large allocation: the insert's,
+ * made with its mutex dropped while it grows the table. The doomed keys
+ * lose their roots there and die in the collections it runs. Finalizers
+ * that ran anywhere else do nothing. */
+static void collect_inside(void *obj, void *arg)
+{
+    (void)obj;
+    (void)arg;
+    if (!atomic_load(&inserting) || n_doomed == 0)
+        return;
+    drop_doomed();
+    atomic_fetch_add(&collected_inside, 1);
+    for (int i = 0; i < 2; i++) {
+        hard_clear_stack();
+        GC_gcollect();
+    }
+}
+
+/* Several, so that one kept alive by a stale word does not matter. */
+static HARD_NOINLINE void pending_finalizers(void)
+{
+    for (int i = 0; i < 8; i++) {
+        void *p = GC_MALLOC(16);
+        REQUIRE(p != NULL);
+        GC_REGISTER_FINALIZER(p, collect_inside, NULL, NULL, NULL);
+    }
+}
+
+/* Keys die in a collection that runs inside an insert growing the table, so
+ * the growth meets entries the pass has just retired for the callback,
+ * which frees each key through its value: no link may be left on them. */
+static int collection_inside_growth(void)
+{
+    enum { ROUNDS = 5, DOOMED = 500, KEPT_MAX = 1 << 14 };
+    doomed = hard_root_array(DOOMED);
+    void **kept = hard_root_array(KEPT_MAX);
+    for (int r = 0; r < ROUNDS; r++) {
+        gcweak_map *m = gcweak_map_new();
+        REQUIRE(m != NULL);
+        gcweak_map_on_removal(m, free_key_of, NULL);
+        /* No collection until the table is at the brink of growing. */
+        GC_disable();
+        fill_doomed(m, DOOMED, 4096);
+        size_t n_kept = 0;
+        while ((slots_used(m) + 1) * 4 <= capacity_of(m) * 3 && n_kept < KEPT_MAX - 1) {
+            REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
+            CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
+            n_kept++;
+        }
+        GC_enable();
+        /* The finalizers become pending, not run, and the insert's key is
+         * made before any allocation may run them. */
+        GC_set_finalize_on_demand(1);
+        pending_finalizers();
+        hard_clear_stack();
+        GC_gcollect();
+        REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
+        GC_set_finalize_on_demand(0);
+        atomic_store(&inserting, true);
+        CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
+        atomic_store(&inserting, false);
+        drop_doomed(); /* if no finalizer ran inside */
+        hard_collect(2);
+        (void)gcweak_map_size(m);
+        hard_collect(2);
+    }
+    long total = (long)ROUNDS * DOOMED;
+    printf("collection_inside_growth: %d of %d rounds collected inside the insert, "
+           "%ld of %ld delivered\n",
+           atomic_load(&collected_inside), ROUNDS, atomic_load(&delivered), total);
+    /* Otherwise the keys died elsewhere, and the scenario proved nothing. */
+    CHECK(atomic_load(&collected_inside) == ROUNDS);
+    CHECK(atomic_load(&delivered) >= total - HARD_TOLERATED(total));
+    return hard_exit_status("collection_inside_growth");
 }
 
 /* ------------------------------------ a callback that uses its own map */
@@ -544,6 +657,7 @@ static const struct {
 } scenarios[] = {
     {"capacity_hint", capacity_hint},
     {"callback_frees_keys", callback_frees_keys},
+    {"collection_inside_growth", collection_inside_growth},
     {"reentrant_callback", reentrant_callback},
     {"first_map_with_finalizers_pending", first_map_with_finalizers_pending},
     {"notifications_add_up", notifications_add_up},
