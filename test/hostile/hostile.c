@@ -75,6 +75,15 @@ static void free_key_of(void *value, void *arg)
     atomic_fetch_add(&delivered, 1);
 }
 
+/* A map whose removal callback frees each dead key through its value. */
+static gcweak_map *map_freeing_keys(void)
+{
+    gcweak_map *m = gcweak_map_new();
+    REQUIRE(m != NULL);
+    gcweak_map_on_removal(m, free_key_of, NULL);
+    return m;
+}
+
 static size_t slots_used(gcweak_map *m)
 {
     gcweak_stats st;
@@ -99,9 +108,7 @@ static int callback_frees_keys(void)
     enum { ROUNDS = 20, DYING = 100, LARGE = 2048, KEPT_MAX = 1 << 14 };
     void **kept = hard_root_array(KEPT_MAX);
     for (int r = 0; r < ROUNDS; r++) {
-        gcweak_map *m = gcweak_map_new();
-        REQUIRE(m != NULL);
-        gcweak_map_on_removal(m, free_key_of, NULL);
+        gcweak_map *m = map_freeing_keys();
         /* No collection until the table is at the brink of growing. */
         GC_disable();
         size_t n_kept = 0;
@@ -194,9 +201,7 @@ static int collection_inside_growth(void)
     doomed = hard_root_array(DOOMED);
     void **kept = hard_root_array(KEPT_MAX);
     for (int r = 0; r < ROUNDS; r++) {
-        gcweak_map *m = gcweak_map_new();
-        REQUIRE(m != NULL);
-        gcweak_map_on_removal(m, free_key_of, NULL);
+        gcweak_map *m = map_freeing_keys();
         /* No collection until the table is at the brink of growing. */
         GC_disable();
         fill_doomed(m, DOOMED, 4096);
