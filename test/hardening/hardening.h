@@ -93,8 +93,10 @@ static HARD_NOINLINE HARD_UNUSED void hard_clear_stack(void)
 }
 
 /* Clears the stack and runs `rounds` full collections, running finalizers
- * between them. */
-static HARD_UNUSED void hard_collect(int rounds)
+ * between them. Always inlined: the first clear then starts from the
+ * caller's frame, below which a helper the caller called earlier left its
+ * stale pointers (a frame of our own would lie over them, uncleared). */
+static inline __attribute__((always_inline)) HARD_UNUSED void hard_collect(int rounds)
 {
     for (int i = 0; i < rounds; i++) {
         hard_clear_stack();
