@@ -109,6 +109,16 @@ inline void rethrow_pending()
     }
 }
 
+/* After a C call that may have run callables: what they threw comes first,
+ * then the call's own error. Every wrapper of a call that can deliver
+ * removals ends here (or in rethrow_pending), so that an exception never
+ * waits for a later, unrelated call. */
+inline void finish(int code)
+{
+    rethrow_pending();
+    check(code);
+}
+
 template <class T>
 void gc_destroy(void *obj, void *) noexcept
 {
@@ -307,9 +317,7 @@ public:
      * @throws std::bad_alloc out of memory (nothing changed) */
     void set(Key key, Value value)
     {
-        int rc = gcweak_map_set(c_map(), detail::key_ptr(key), detail::value_ptr(value));
-        detail::rethrow_pending();
-        detail::check(rc);
+        detail::finish(gcweak_map_set(c_map(), detail::key_ptr(key), detail::value_ptr(value)));
     }
 
     /** @brief The value stored for key, or std::nullopt when there is none. */
@@ -373,8 +381,7 @@ public:
         Value computed = std::invoke(std::forward<F>(create), key);
         int rc = gcweak_map_get_or_create(c_map(), detail::key_ptr(key), &detail::return_arg,
                                           detail::value_ptr(computed), &value);
-        detail::rethrow_pending();
-        detail::check(rc);
+        detail::finish(rc);
         return detail::value_from<Value>(value);
     }
 
@@ -397,7 +404,8 @@ public:
         if (state == nullptr)
             detail::throw_error(GCWEAK_EINVAL);
         state->removal = holder;
-        detail::check(gcweak_map_on_removal(state->map, &detail::removal_trampoline, holder));
+        /* Setting the callable delivers pending removals through it. */
+        detail::finish(gcweak_map_on_removal(state->map, &detail::removal_trampoline, holder));
     }
 
     /** @brief Removes the removal callback. */
@@ -407,6 +415,7 @@ public:
             gcweak_map_on_removal(state->map, nullptr, nullptr);
             state->removal = nullptr;
         }
+        detail::rethrow_pending();
     }
 
     /**
@@ -439,8 +448,7 @@ public:
     {
         stats out{};
         if (c_map() != nullptr)
-            detail::check(gcweak_map_stats(c_map(), &out));
-        detail::rethrow_pending();
+            detail::finish(gcweak_map_stats(c_map(), &out));
         return out;
     }
 

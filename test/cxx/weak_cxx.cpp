@@ -169,6 +169,25 @@ void keys_die_and_removal()
     CHECK(m.size() >= N / 4 && m.size() <= N / 4 + tolerance);   /* and no more throws */
     m.on_removal(nullptr);
 
+    /* Setting a callable delivers the removals already pending through it:
+     * what it throws comes out of on_removal() itself, not out of a later
+     * call on another map. */
+    m.on_removal([](std::uintptr_t) {});
+    for (int i = 1; i < N / 2; i += 4)
+        keep[i] = nullptr;
+    collect();                               /* removals pending, undelivered */
+    bool from_on_removal = false;
+    try {
+        m.on_removal([](std::uintptr_t) { throw std::runtime_error("pending removal"); });
+    } catch (const std::runtime_error &e) {
+        from_on_removal = std::strcmp(e.what(), "pending removal") == 0;
+    }
+    CHECK(from_on_removal);
+    gcweak::weak_map<node *, std::uintptr_t> unrelated(opt);
+    node *probe = new node(1);
+    CHECK(!unrelated.get(probe).has_value());    /* nothing left to rethrow */
+    m.on_removal(nullptr);
+
     /* Replacing the callback lets the witness go (in 100 of 100 runs of
      * each collector mode; up to 10 rounds for conservative leftovers). */
     for (int i = 0; i < 10 && !witness_destroyed; i++)
