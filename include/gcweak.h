@@ -11,7 +11,12 @@
  * objects.
  *
  * Containers are themselves collector objects: there is no free function; an
- * unreachable container is reclaimed with all its memory and registrations.
+ * unreachable container is reclaimed with all its memory and registrations,
+ * whatever its values point to (a value that refers back to its own map
+ * keeps nothing alive). A map that a bdwgc finalizer revives after it became
+ * unreachable keeps its keys and loses its values, which the collector may
+ * have reclaimed meanwhile: each reads NULL, and removals pending for the
+ * callback are dropped uncalled.
  *
  * Every function may be called concurrently from any threads registered with
  * the collector. Lookups take no collector lock and no container lock in the

@@ -88,6 +88,8 @@ void gcw_entries_init(struct gcw_entries *e, enum gcw_values values)
     e->stride = values == GCW_NO_VALUES ? 1 : 2;
     atomic_init(&e->retire, false);
     atomic_init(&e->retired, false);
+    atomic_init(&e->unreached_gc_no, 0);
+    e->seen_in_pass = 0;
 }
 
 void gcw_entries_drop_all(struct gcw_entries *e)

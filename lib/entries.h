@@ -42,6 +42,10 @@ struct gcw_entries {
     /* Shared with the collector-side pass (ephemeron.c). */
     atomic_bool retire;    /* a removal callback wants dead entries' values */
     atomic_bool retired;   /* the pass retired entries not yet delivered */
+    /* The last collection whose pass found the container unreachable and
+     * so marked none of its values (0: none); written by the pass only. */
+    _Atomic GC_word unreached_gc_no;
+    GC_word seen_in_pass;  /* the pass's own bookkeeping; nobody else's */
 };
 
 /* Per-entry flags, a word of each per 64 entries, the three words of a

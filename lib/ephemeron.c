@@ -42,13 +42,21 @@
  * not scanned. It may retain more than the collector's precise descriptors
  * would, never less.
  *
- * WHICH TABLES. Every registered table is processed, reachable or not. A table
- * that is garbage at MARK_END may still be resurrected by GC_finalize (it is
- * reachable from an object awaiting finalization), and GC_finalize's marking
- * cannot see our values: so values of its live keys are kept too. The cost is
- * that a dropped table's values outlive it by one collection. The registry
- * holds tables through long links, which bdwgc clears only when a table is
- * unreachable even from finalizable objects, just before reclaiming it.
+ * WHICH CONTAINERS. Only those the marking reached. A container whose object
+ * is unmarked at MARK_END has its values left unmarked, so that nothing it
+ * holds keeps it alive: a value pointing back to its map is ordinary, and
+ * marking it would mark the map forever. Such a container waits, like an
+ * ephemeron value, on its own object: if the pass's tracing reaches it
+ * through another container's value, its values are offered then. One
+ * never reached dies in this collection with its values, unless
+ * GC_finalize resurrects it for a finalizer (it is reachable from an object
+ * awaiting finalization); GC_finalize's marking cannot see our values, so
+ * those may be reclaimed while it lives on. The pass records the collection
+ * in the storage (unreached_gc_no) and the table drops every value before
+ * it reads one again, as when a collection ran without the pass. The
+ * registry holds containers through long links, which bdwgc clears only
+ * when a container is unreachable even from finalizable objects, just
+ * before reclaiming it.
  *
  * MEMORY. The pass runs with the allocation lock held and the world stopped:
  * no allocation, no malloc, no lock a stopped thread may hold. Its stack and
@@ -291,24 +299,89 @@ static void pass_array_reserve(struct pass_array *a, size_t bytes, size_t keep)
 
 /* ------------------------------------------------------------- the pass */
 
-/* An entry waiting for its key's object to be marked. */
+/*
+ * Things waiting for an object to be marked: the value of an ephemeron
+ * entry waits for its key's object, a container not yet found reachable
+ * waits for its own. Each kind has a hash keyed by the object's base,
+ * chained through 1-based indexes into an array sized for the worst case
+ * before the pass starts. Bucket heads carry the pass number they belong
+ * to, so a hash needs no clearing between collections.
+ */
 struct waiter {
-    void *key_object;
-    void *value;
+    void *object;
+    void *item;
     size_t next; /* 1-based index of the next waiter on the same bucket */
 };
 
-/* Bucket heads carry the pass number they belong to, so the hash needs no
- * clearing between collections. */
 struct bucket {
     GC_word pass;
     size_t head; /* 1-based; 0 = none */
 };
 
-static struct pass_array stack_mem, waiter_mem, bucket_mem;
+struct wait_hash {
+    struct pass_array waiters, buckets;
+    size_t count, mask;
+    unsigned shift;
+};
+
+static struct wait_hash values_waiting, containers_waiting;
+
+static struct pass_array stack_mem;
 static size_t stack_top;
-static size_t waiter_count, bucket_mask;
-static unsigned bucket_shift;
+
+/* Containers found reachable in this pass, in that order (their values
+ * were offered, and they are the ones retire_dead visits), and those
+ * released from waiting whose values are still to be offered. */
+static struct pass_array offered_mem, ready_mem;
+static size_t offered_count, ready_count;
+
+static void wait_hash_reset(struct wait_hash *h, size_t bound)
+{
+    size_t buckets = 64;
+    while (buckets < 2 * bound)
+        buckets *= 2;
+    pass_array_reserve(&h->waiters, bound * sizeof(struct waiter) + 1, 0);
+    pass_array_reserve(&h->buckets, buckets * sizeof(struct bucket), 0);
+    /* Fresh kernel pages are zero, i.e. pass 0, never current. */
+    h->mask = h->buckets.bytes / sizeof(struct bucket) - 1;
+    h->shift = (unsigned)GCW_WORD_BITS;
+    for (size_t n = h->mask + 1; n > 1; n /= 2)
+        h->shift--;
+    h->count = 0;
+}
+
+static struct bucket *bucket_for(const struct wait_hash *h, const void *object)
+{
+    return &((struct bucket *)h->buckets.base)[
+        (size_t)(gcw_word_hash((GC_word)object) >> h->shift) & h->mask];
+}
+
+static void wait_for(struct wait_hash *h, void *object, void *item)
+{
+    struct waiter *w = h->waiters.base;
+    struct bucket *b = bucket_for(h, object);
+    if (b->pass != passes + 1) {
+        b->pass = passes + 1;
+        b->head = 0;
+    }
+    w[h->count] = (struct waiter){object, item, b->head};
+    b->head = ++h->count;
+}
+
+/* Calls release(item) for every item waiting on obj, newly marked. */
+static void release_waiting(const struct wait_hash *h, const void *obj,
+                            void (*release)(void *item))
+{
+    if (h->count == 0)
+        return;
+    struct bucket *b = bucket_for(h, obj);
+    if (b->pass != passes + 1)
+        return;
+    struct waiter *w = h->waiters.base;
+    for (size_t i = b->head; i != 0; i = w[i - 1].next)
+        if (w[i - 1].object == obj)
+            release(w[i - 1].item);
+}
 
 static void push(void *obj)
 {
@@ -341,43 +414,24 @@ static void mark_object(const void *p)
     push(base);
 }
 
-static struct bucket *bucket_for(const void *key_object)
+static void release_value(void *value)
 {
-    return &((struct bucket *)bucket_mem.base)[
-        (size_t)(gcw_word_hash((GC_word)key_object) >> bucket_shift) & bucket_mask];
+    mark_object(value);
 }
 
-static void wait_for(void *key_object, void *value)
+static void release_container(void *storage)
 {
-    struct waiter *w = waiter_mem.base;
-    struct bucket *b = bucket_for(key_object);
-    if (b->pass != passes + 1) {
-        b->pass = passes + 1;
-        b->head = 0;
-    }
-    w[waiter_count] = (struct waiter){key_object, value, b->head};
-    b->head = ++waiter_count;
-}
-
-/* Releases the values waiting on a newly marked object. */
-static void release_waiters(const void *obj)
-{
-    if (waiter_count == 0)
-        return;
-    struct bucket *b = bucket_for(obj);
-    if (b->pass != passes + 1)
-        return;
-    struct waiter *w = waiter_mem.base;
-    for (size_t i = b->head; i != 0; i = w[i - 1].next)
-        if (w[i - 1].key_object == obj)
-            mark_object(w[i - 1].value);
+    pass_array_reserve(&ready_mem, (ready_count + 1) * sizeof(void *),
+                       ready_count * sizeof(void *));
+    ((void **)ready_mem.base)[ready_count++] = storage;
 }
 
 static void drain(void)
 {
     while (stack_top > 0) {
         void *obj = ((void **)stack_mem.base)[--stack_top];
-        release_waiters(obj);
+        release_waiting(&values_waiting, obj, release_value);
+        release_waiting(&containers_waiting, obj, release_container);
         size_t bytes = 0;
         if (GC_get_kind_and_size(obj, &bytes) == pointer_free_kind)
             continue;
@@ -422,7 +476,7 @@ static void settle(const struct pending *e)
         push(e->value_object);
         drain();
     } else {
-        wait_for(e->key_object, e->value);
+        wait_for(&values_waiting, e->key_object, e->value);
     }
 }
 
@@ -477,10 +531,13 @@ void gcw_registry_each(void (*fn)(struct gcw_entries *e))
     for_each_storage(fn);
 }
 
-static size_t ephemeron_bound;
+/* Worst cases of the two wait hashes: every ephemeron entry, every
+ * container. */
+static size_t ephemeron_bound, storage_count;
 
-static void count_ephemerons(struct gcw_entries *e)
+static void count_storage(struct gcw_entries *e)
 {
+    storage_count++;
     if (e->values == GCW_EPHEMERON_VALUES)
         ephemeron_bound += atomic_load_explicit(&e->top, memory_order_relaxed);
 }
@@ -510,6 +567,29 @@ static void visit_values(struct gcw_entries *e)
                 settle_batch();
         }
     }
+}
+
+/* A container found reachable: its values are offered, once per pass. */
+static void offer(struct gcw_entries *e)
+{
+    e->seen_in_pass = passes + 1;
+    pass_array_reserve(&offered_mem, (offered_count + 1) * sizeof(void *),
+                       offered_count * sizeof(void *));
+    ((struct gcw_entries **)offered_mem.base)[offered_count++] = e;
+    visit_values(e);
+}
+
+/* Values of a container nothing reaches are not marked: they must not keep
+ * it alive (a value that points back to its map is ordinary). It waits,
+ * in case the tracing reaches it later through some other value. */
+static void offer_or_wait(struct gcw_entries *e)
+{
+    void *container = GC_base(e);
+    GCW_ASSERT(container != NULL);
+    if (GC_is_marked(container))
+        offer(e);
+    else
+        wait_for(&containers_waiting, container, e);
 }
 
 /* After the ephemeron fixpoint, for a map with a removal callback: entries
@@ -546,29 +626,43 @@ static void retire_dead(struct gcw_entries *e)
         atomic_store_explicit(&e->retired, true, memory_order_relaxed);
 }
 
+/* A container the pass never found reachable had none of its values
+ * marked: if a finalizer revives it, the table must not trust them. */
+static void note_if_unreached(struct gcw_entries *e)
+{
+    if (e->seen_in_pass != passes + 1)
+        atomic_store_explicit(&e->unreached_gc_no, GC_get_gc_no(), memory_order_release);
+}
+
 static void run_pass(void)
 {
     ephemeron_bound = 0;
-    for_each_storage(count_ephemerons);
-    size_t bound = ephemeron_bound;
-    size_t buckets = 64;
-    while (buckets < 2 * bound)
-        buckets *= 2;
-    pass_array_reserve(&waiter_mem, bound * sizeof(struct waiter) + 1, 0);
-    pass_array_reserve(&bucket_mem, buckets * sizeof(struct bucket), 0);
-    /* Fresh kernel pages are zero, i.e. pass 0, never current. */
-    bucket_mask = bucket_mem.bytes / sizeof(struct bucket) - 1;
-    bucket_shift = (unsigned)GCW_WORD_BITS;
-    for (size_t n = bucket_mask + 1; n > 1; n /= 2)
-        bucket_shift--;
-    waiter_count = 0;
+    storage_count = 0;
+    for_each_storage(count_storage);
+    wait_hash_reset(&values_waiting, ephemeron_bound);
+    wait_hash_reset(&containers_waiting, storage_count);
+    offered_count = 0;
+    ready_count = 0;
 
-    for_each_storage(visit_values);
-    settle_batch();
-    drain();
-    /* Retiring keeps values for callbacks; that may mark more. */
-    for_each_storage(retire_dead);
-    drain();
+    for_each_storage(offer_or_wait);
+    size_t retired = 0;
+    for (;;) {
+        settle_batch();
+        drain();
+        if (ready_count > 0) {
+            offer(((struct gcw_entries **)ready_mem.base)[--ready_count]);
+            continue;
+        }
+        if (retired == offered_count)
+            break;
+        /* Retiring keeps values for callbacks; that may mark more,
+         * containers too, whose values are offered in turn. */
+        while (retired < offered_count) {
+            retire_dead(((struct gcw_entries **)offered_mem.base)[retired++]);
+            drain();
+        }
+    }
+    for_each_storage(note_if_unreached);
     passes++;
     GC_word gc_no = GC_get_gc_no();
     if (gc_no != atomic_load_explicit(&gcw_pass_gc_no, memory_order_relaxed) + 1)

@@ -69,17 +69,24 @@ enum {
 /* See gcw_table_values_suspect (table.h): the check it caches. */
 bool gcw_table_values_check(struct gcw_table *t, GC_word now)
 {
-    if (!gcw_pass_kept_up(t->dropped_at_gc_no))
+    if (!gcw_pass_kept_up(t->dropped_at_gc_no) ||
+        atomic_load_explicit(&t->entries.unreached_gc_no, memory_order_acquire) >
+            t->dropped_at_gc_no)
         return true;
     atomic_store_explicit(&t->kept_up_at, now, memory_order_relaxed);
     return false;
 }
 
 /* Mutex held. Drops every value of a map whose values the pass marks, when
- * some of its collections ran without the pass: any value may have been
- * reclaimed.
- * Returns whether a warning is due (given once per map, by the caller,
- * after it lets go of the mutex: the warn proc may use this map). */
+ * one of its collections did not mark them: any value may have been
+ * reclaimed. Two ways that happens: the collection ran without the pass
+ * (another component replaced the collection-event callback), or the map
+ * was unreachable when the pass ran, and a finalizer revived it since.
+ * Entries awaiting the removal callback are dropped too (their values are
+ * as suspect), links and all, as a delivery would.
+ * Returns whether a warning is due: once per map, for a missed pass only
+ * (a revival is documented behaviour), given by the caller after it lets
+ * go of the mutex, since the warn proc may use this map. */
 static bool table_drop_suspect_values(struct gcw_table *t)
 {
     GCW_ASSERT_HELD(&t->lock);
@@ -88,17 +95,21 @@ static bool table_drop_suspect_values(struct gcw_table *t)
     GC_word gc_no = gcw_collections_settled();
     if (gc_no == t->dropped_at_gc_no)
         return false; /* dropped already, and no collection since */
+    bool missed = !gcw_pass_kept_up(t->dropped_at_gc_no);
     gcw_seq_write_begin(&t->seq);
     struct gcw_span s;
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(&t->entries, c, &s); c++)
         for (size_t i = 0; i < s.n; i++) {
             atomic_store_explicit(gcw_span_value(&s, i), NULL, memory_order_relaxed);
-            gcw_flag_set(&s, i, GCW_RETIRED, false);
+            if (gcw_flag_get(&s, i, GCW_RETIRED)) {
+                gcw_flag_set(&s, i, GCW_RETIRED, false);
+                gcw_link_unregister(&s.keys[i * s.stride]);
+            }
         }
     gcw_seq_write_end(&t->seq);
     t->dropped_at_gc_no = gc_no;
-    bool warn = !t->warned;
-    t->warned = true;
+    bool warn = missed && !t->warned;
+    t->warned |= missed;
     return warn;
 }
 
@@ -181,10 +192,12 @@ void gcw_table_deliver_removals(struct gcw_table *t)
         return;
     struct delivery self = {t, deliveries};
     deliveries = &self;
+    bool warn = false;
     for (;;) {
         void *batch[DELIVERY_BATCH];
         bool done = false;
         gcw_mutex_lock(&t->lock);
+        warn |= table_drop_suspect_values(t);
         if (t->delivery_cursor == 0 &&
             !atomic_exchange_explicit(&t->entries.retired, false, memory_order_relaxed)) {
             gcw_mutex_unlock(&t->lock);
@@ -202,6 +215,8 @@ void gcw_table_deliver_removals(struct gcw_table *t)
         GC_reachable_here(batch);
     }
     deliveries = self.outer;
+    if (warn)
+        table_warn_values_dropped();
 }
 
 /* -------------------------------------------------------------- rebuilds */

@@ -63,5 +63,6 @@ Suite *death_suite(void);
 Suite *threads_suite(void);
 Suite *ephemeron_suite(void);
 Suite *features_suite(void);
+Suite *reclaim_suite(void);
 
 #endif

@@ -78,6 +78,7 @@ int main(void)
 #endif
     srunner_add_suite(sr, ephemeron_suite());
     srunner_add_suite(sr, features_suite());
+    srunner_add_suite(sr, reclaim_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
