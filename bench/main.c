@@ -67,7 +67,7 @@ static void usage(FILE *out)
 "                     systems then share one heap, and memory figures\n"
 "                     miss the growth of bdwgc's link table)\n"
 "  --node PATH        node executable for the V8 peer (default: node)\n"
-"  --v8-script PATH   the V8 peer script (default: %s/v8_weakmap.js)\n"
+"  --v8-script PATH   the V8 peer script (default: %s/systems/v8_weakmap.js)\n"
 "  --help             this text\n"
 "\n"
 "Exit status: 0 on success, 1 when a system gave a wrong answer or crashed,\n"
@@ -193,7 +193,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
   for (size_t i = 0; i < sizeof default_systems / sizeof *default_systems; i++)
     cfg->systems[cfg->n_systems++] = default_systems[i];
   cfg->node = "node";
-  cfg->v8_script = BENCH_SOURCE_DIR "/v8_weakmap.js";
+  cfg->v8_script = BENCH_SOURCE_DIR "/systems/v8_weakmap.js";
 
   opterr = 0;
   int opt;

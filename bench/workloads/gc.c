@@ -17,7 +17,7 @@
 
 #include <gc/gc.h>
 
-#include "keys.h"
+#include "keyset.h"
 
 #define RECLAIM_MAX_COLLECTIONS 5
 

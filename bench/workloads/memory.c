@@ -23,7 +23,7 @@
 #include <gc/gc.h>
 #include <gc/gc_mark.h>
 
-#include "keys.h"
+#include "keyset.h"
 
 static void GC_CALLBACK add_object_bytes(void *obj, size_t bytes, void *sum)
 {

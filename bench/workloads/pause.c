@@ -17,7 +17,7 @@
 
 #include <gc/gc.h>
 
-#include "keys.h"
+#include "keyset.h"
 
 #define PAUSE_MIN_ROUNDS 10
 

@@ -4,7 +4,7 @@
 #define GCWEAK_BENCH_WORKLOADS_H
 
 #include "bench.h"
-#include "timing.h"
+#include "core/timing.h"
 
 typedef struct wl_ctx {
   const bench_config *cfg;

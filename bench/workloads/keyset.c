@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Key and value populations shared by the workloads (see keys.h). */
-#include "keys.h"
+/* Key and value populations shared by the workloads (see keyset.h). */
+#include "keyset.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "timing.h"
+#include "core/timing.h"
 
 #define KEY_BYTES 16
 

@@ -7,7 +7,7 @@
  * marking change for good, and that must not colour the single-threaded
  * figures.
  */
-#include "workloads.h"
+#include "workloads/workloads.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 
 #include <gc/gc.h>
 
-#include "keys.h"
+#include "workloads/keyset.h"
 
 const char *bench_workload_name(int wl)
 {

@@ -14,7 +14,7 @@
 
 #include <gc/gc.h>
 
-#include "keys.h"
+#include "keyset.h"
 
 typedef struct reader_job {
   const bench_system *sys;
