@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,45 +398,10 @@ static bool spawn_child(const bench_config *cfg, const bench_system *sys,
   return true;
 }
 
-/* Reads protocol lines from fd into r until end of file, redrawing the
- * progress line while it waits. */
-void read_protocol(int fd, bench_results *r)
-{
-  char buf[8192];
-  size_t used = 0;
-  for (;;) {
-    struct pollfd p = { fd, POLLIN, 0 };
-    int ready = poll(&p, 1, 250);
-    progress_tick();
-    if (ready < 0 && errno != EINTR)
-      break;
-    if (ready <= 0)
-      continue;
-    ssize_t got = read(fd, buf + used, sizeof buf - 1 - used);
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got <= 0)
-      break;
-    used += (size_t)got;
-    buf[used] = '\0';
-    char *line = buf, *nl;
-    while ((nl = strchr(line, '\n')) != NULL) {
-      *nl = '\0';
-      results_parse_line(r, line);
-      line = nl + 1;
-    }
-    used -= (size_t)(line - buf);
-    memmove(buf, line, used);
-    if (used == sizeof buf - 1)   /* a line longer than any the protocol has */
-      used = 0;
-  }
-  close(fd);
-}
-
 /* Reads a child's lines into r and reaps it; false unless it exited 0. */
 static bool collect_child(const bench_system *sys, child c, bench_results *r)
 {
-  read_protocol(c.fd, r);
+  protocol_read(c.fd, r);
   int status;
   while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
     ;

@@ -6,14 +6,16 @@
  *
  * Work is counted in units that grow with what a step times (see
  * progress_units): children report the units of each size they finish
- * ("progress" protocol lines, parsed by results_parse_line), the parent
+ * ("progress" protocol lines, parsed by protocol_parse_line), the parent
  * knows the total from the configuration, and the time left is the time so
  * far scaled by the share not yet done. Systems differ in speed, so it is an
  * estimate, and says so.
  */
-#include "bench.h"
+#include "progress.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

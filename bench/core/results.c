@@ -1,15 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * The result store, the line protocol that fills it (see bench.h), and the
- * child-side writer of that protocol.
- */
-#include "bench.h"
+/* The result store (see results.h). */
+#include "results.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "timing.h"
 
@@ -55,7 +49,7 @@ struct bench_samples {
   bench_samples *next;
 };
 
-static void add_sample(bench_results *r, const bench_result *key, double value)
+void results_add_sample(bench_results *r, const bench_result *key, double value)
 {
   bench_samples *s = r->pending;
   while (s != NULL && !(s->key.n == key->n &&
@@ -104,46 +98,6 @@ void results_fold_samples(bench_results *r)
   }
 }
 
-bool results_parse_line(bench_results *r, const char *line)
-{
-  char kind[16];
-  if (sscanf(line, "%15s", kind) != 1)
-    return false;
-  if (strcmp(kind, "info") == 0 || strcmp(kind, "skip") == 0 ||
-      strcmp(kind, "warn") == 0) {
-    char copy[512];
-    snprintf(copy, sizeof copy, "%s", line);
-    copy[strcspn(copy, "\r\n")] = '\0';
-    results_add_note(r, copy);
-    return true;
-  }
-  bench_result item;
-  memset(&item, 0, sizeof item);
-  if (strcmp(kind, "progress") == 0) {
-    double units;
-    if (sscanf(line, "progress %23s %zu %lf", item.system, &item.n, &units) != 3)
-      return false;
-    progress_add(units);
-    return true;
-  }
-  if (strcmp(kind, "sample") == 0) {
-    double value;
-    if (sscanf(line, "sample %23s %15s %zu %23s %lf", item.system,
-               item.workload, &item.n, item.metric, &value) != 5)
-      return false;
-    add_sample(r, &item, value);
-    return true;
-  }
-  if (strcmp(kind, "result") != 0)
-    return false;
-  if (sscanf(line, "result %23s %15s %zu %23s %lf %lf %lf %d", item.system,
-             item.workload, &item.n, item.metric, &item.median, &item.min,
-             &item.max, &item.reps) != 8)
-    return false;
-  results_add(r, &item);
-  return true;
-}
-
 const bench_result *results_find(const bench_results *r, const char *system,
                                  const char *workload, size_t n,
                                  const char *metric)
@@ -165,65 +119,4 @@ void results_free(bench_results *r)
   free(r->notes);
   free(r->items);
   memset(r, 0, sizeof *r);
-}
-
-/* ------------------------------------------------------------ child side */
-
-static int emit_fd = -1;          /* -1: straight into emit_sink */
-static bench_results *emit_sink;
-
-void emit_set_stream(int fd) { emit_fd = fd; }
-void emit_set_sink(bench_results *r) { emit_sink = r; emit_fd = -1; }
-
-static void emit_line(const char *line)
-{
-  if (emit_fd >= 0) {
-    size_t len = strlen(line), done = 0;
-    while (done < len) {
-      ssize_t w = write(emit_fd, line + done, len - done);
-      if (w <= 0)
-        abort();
-      done += (size_t)w;
-    }
-  } else if (emit_sink != NULL) {
-    results_parse_line(emit_sink, line);
-  }
-}
-
-void emit_samples(const char *system, const char *workload, size_t n,
-                 const char *metric, const double *samples, int count)
-{
-  for (int i = 0; i < count; i++)
-    emit_sample(system, workload, n, metric, samples[i]);
-}
-
-void emit_sample(const char *system, const char *workload, size_t n,
-                 const char *metric, double value)
-{
-  char line[256];
-  snprintf(line, sizeof line, "sample %s %s %zu %s %.6g\n", system, workload,
-           n, metric, value);
-  emit_line(line);
-}
-
-void emit_note(const char *kind, const char *system, const char *fmt, ...)
-{
-  char text[400], line[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
-  va_end(ap);
-  snprintf(line, sizeof line, "%s %s %s\n", kind, system, text);
-  emit_line(line);
-  if (strcmp(kind, "warn") == 0) {
-    progress_clear();
-    fprintf(stderr, "gcweak-bench: warning: %s: %s\n", system, text);
-  }
-}
-
-void emit_progress(const char *system, size_t n, double units)
-{
-  char line[128];
-  snprintf(line, sizeof line, "progress %s %zu %.6g\n", system, n, units);
-  emit_line(line);
 }

@@ -17,23 +17,6 @@
 
 #include "workloads/keyset.h"
 
-const char *bench_workload_name(int wl)
-{
-  static const char *const names[WL_COUNT] = {
-    "insert", "get_hit", "get_miss", "has", "delete", "churn",
-    "reclaim", "gc_cost", "pause", "memory", "threads",
-  };
-  return wl >= 0 && wl < WL_COUNT ? names[wl] : "?";
-}
-
-int bench_workload_from_name(const char *name)
-{
-  for (int wl = 0; wl < WL_COUNT; wl++)
-    if (strcmp(bench_workload_name(wl), name) == 0)
-      return wl;
-  return -1;
-}
-
 void wl_emit(const wl_ctx *c, int workload, const char *metric,
              const double *samples)
 {

@@ -73,7 +73,7 @@ int peer_v8_run(const bench_config *cfg, bench_results *r)
   }
   close(fds[1]);
   size_t before = r->count;
-  read_protocol(fds[0], r);
+  protocol_read(fds[0], r);
   int status;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
     ;
