@@ -6,7 +6,7 @@
  * result object per line, so that line tools can read it as well as JSON
  * parsers.
  */
-#include "bench.h"
+#include "report.h"
 
 #include <stdio.h>
 #include <string.h>

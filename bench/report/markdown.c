@@ -9,7 +9,7 @@
  * measurement noise counted as ties), and the notes (skipped peers,
  * versions, wrong answers).
  */
-#include "bench.h"
+#include "report.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,10 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Report order; systems without results are left out. */
-static const char *const system_order[] = { "strong", "floor", "gcweak",
-                                            "gcweak-wk", "naive", "guile", "v8" };
-#define N_ORDER (sizeof system_order / sizeof *system_order)
+#include "systems/systems.h"
 
 /* The share of dead entries' values that must be released for "released":
  * the test suite's tolerance for a conservative collector (at most 5% of
@@ -30,12 +27,8 @@ static const char *const system_order[] = { "strong", "floor", "gcweak",
 
 static const char *system_label(const char *name)
 {
-  if (strcmp(name, "v8") == 0)
-    return "V8 WeakMap (node)";
-  const bench_system *sys = bench_system_find(name);
-  if (sys != NULL)
-    return sys->label;
-  return strcmp(name, "guile") == 0 ? "Guile 3.0 weak-key table" : name;
+  const bench_system *sys = systems_find(name);
+  return sys != NULL ? sys->label : name;
 }
 
 static bool is_gcweak(const char *system)
@@ -76,8 +69,8 @@ static bool system_present(const bench_results *r, const char *name)
 
 static bool column_present(const bench_results *r, const column *col, size_t n)
 {
-  for (size_t s = 0; s < N_ORDER; s++)
-    if (results_find(r, system_order[s], col->workload, n, col->metric))
+  for (size_t s = 0; s < systems_count(); s++)
+    if (results_find(r, systems_at(s)->name, col->workload, n, col->metric))
       return true;
   return false;
 }
@@ -130,15 +123,15 @@ static void print_size_table(FILE *out, const bench_results *r, size_t n)
     if (column_present(r, &columns[c], n))
       fprintf(out, "---:|");
   fprintf(out, "\n");
-  for (size_t s = 0; s < N_ORDER; s++) {
-    if (!system_present(r, system_order[s]))
+  for (size_t s = 0; s < systems_count(); s++) {
+    if (!system_present(r, systems_at(s)->name))
       continue;
-    fprintf(out, "| %s |", system_label(system_order[s]));
+    fprintf(out, "| %s |", system_label(systems_at(s)->name));
     for (size_t c = 0; c < N_COLUMNS; c++) {
       if (!column_present(r, &columns[c], n))
         continue;
       char cell[96];
-      format_cell(cell, sizeof cell, r, system_order[s], &columns[c], n);
+      format_cell(cell, sizeof cell, r, systems_at(s)->name, &columns[c], n);
       fprintf(out, " %s |", cell);
     }
     fprintf(out, "\n");
@@ -330,8 +323,8 @@ static void print_collection_cost(FILE *out, const bench_config *cfg,
   for (int i = 0; i < cfg->n_sizes; i++) {
     size_t n = cfg->sizes[i];
     const bench_result *floor = results_find(r, "floor", "gc_cost", n, "ns_per_entry");
-    for (size_t s = 0; s < N_ORDER; s++) {
-      const char *sys = system_order[s];
+    for (size_t s = 0; s < systems_count(); s++) {
+      const char *sys = systems_at(s)->name;
       const bench_result *with = results_find(r, sys, "gc_cost", n, "gc_ms_with_table");
       const bench_result *base = results_find(r, sys, "gc_cost", n, "gc_ms_baseline");
       const bench_result *per = results_find(r, sys, "gc_cost", n, "ns_per_entry");
@@ -408,8 +401,8 @@ static void print_pauses(FILE *out, const bench_config *cfg, const bench_results
   bool header = false;
   for (int i = 0; i < cfg->n_sizes; i++) {
     size_t n = cfg->sizes[i];
-    for (size_t s = 0; s < N_ORDER; s++) {
-      const char *sys = system_order[s];
+    for (size_t s = 0; s < systems_count(); s++) {
+      const char *sys = systems_at(s)->name;
       if (results_find(r, sys, "pause", n, pause_ops[0].metric) == NULL)
         continue;
       if (!header) {

@@ -5,7 +5,7 @@
  * system instead (points at one x would hide each other). Plain SVG written
  * by hand, so no plotting package is needed; any browser opens it.
  */
-#include "bench.h"
+#include "report.h"
 
 #include <math.h>
 #include <stdio.h>

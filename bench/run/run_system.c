@@ -7,7 +7,7 @@
  * marking change for good, and that must not colour the single-threaded
  * figures.
  */
-#include "workloads/workloads.h"
+#include "run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,10 @@
 
 #include <gc/gc.h>
 
+#include "core/emit.h"
+#include "core/progress.h"
 #include "workloads/keyset.h"
+#include "workloads/workloads.h"
 
 void wl_emit(const wl_ctx *c, int workload, const char *metric,
              const double *samples)
@@ -71,7 +74,7 @@ static void ctx_drop(wl_ctx *c)
   full_collections(2);
 }
 
-void bench_run_system(const bench_config *cfg, const bench_system *sys)
+void run_system(const bench_config *cfg, const bench_system *sys)
 {
   for (int s = 0; s < cfg->n_sizes; s++) {
     wl_ctx c;
@@ -103,7 +106,7 @@ void bench_run_system(const bench_config *cfg, const bench_system *sys)
   }
 }
 
-void bench_run_threads(const bench_config *cfg, const bench_system *sys)
+void run_threads(const bench_config *cfg, const bench_system *sys)
 {
   if (!wants(cfg, WL_THREADS))
     return;

@@ -4,7 +4,7 @@
  * (ephemeron semantics) and the plain weak-key mode, whose difference in
  * collection time is the cost of the ephemeron pass.
  */
-#include "bench.h"
+#include "systems.h"
 
 #include <stdio.h>
 #include <stdlib.h>

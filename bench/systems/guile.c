@@ -9,7 +9,7 @@
  * pointers, finalization on demand), which is one reason every system runs
  * in a process of its own.
  */
-#include "bench.h"
+#include "systems.h"
 
 #include <libguile.h>
 

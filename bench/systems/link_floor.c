@@ -29,12 +29,14 @@
  * the caller does (gc_cost keeps them in an array for it; see
  * bench_system.values_untraced).
  */
-#include "bench.h"
+#include "systems.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <gc/gc.h>
+
+#include "core/emit.h"
 
 typedef struct floor_entry {
   GC_hidden_pointer slot;   /* raw 0: never set, deleted, or key collected */

@@ -11,7 +11,7 @@
  * Like the code it stands for, it supports one writer at a time; readers may
  * run concurrently with each other.
  */
-#include "bench.h"
+#include "systems.h"
 
 #include <stdlib.h>
 

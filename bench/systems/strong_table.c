@@ -9,7 +9,7 @@
  * Deletion shifts later entries of the probe run back (no tombstones), so
  * lookups never walk over deleted slots.
  */
-#include "bench.h"
+#include "systems.h"
 
 #include <stdlib.h>
 

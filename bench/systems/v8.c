@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The V8 peer: runs bench/v8_weakmap.js under `node --expose-gc` with the
+ * The V8 peer: runs systems/v8_weakmap.js under `node --expose-gc` with the
  * same sizes, workloads and repetitions, and reads its protocol lines (see
- * bench.h) from the script's standard output. A missing node or script is a
- * skip, never a failure.
+ * core/protocol.h) from the script's standard output. A missing node or
+ * script is a skip, never a failure.
  */
-#include "bench.h"
+#include "systems.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "core/progress.h"
+#include "core/protocol.h"
 
 static void skip(bench_results *r, const char *why)
 {
@@ -41,7 +44,7 @@ static void join_workloads(const bench_config *cfg, char *out, size_t cap)
                bench_workload_name(wl));
 }
 
-int peer_v8_run(const bench_config *cfg, bench_results *r)
+static int v8_run(const bench_config *cfg, bench_results *r)
 {
   if (access(cfg->v8_script, R_OK) != 0) {
     char why[500];
@@ -90,3 +93,10 @@ int peer_v8_run(const bench_config *cfg, bench_results *r)
   }
   return 0;
 }
+
+const bench_system bench_sys_v8 = {
+  .name = "v8",
+  .label = "V8 WeakMap (node)",
+  .weak = true,
+  .run_peer = v8_run,
+};

@@ -23,6 +23,7 @@
 #include <gc/gc.h>
 #include <gc/gc_mark.h>
 
+#include "core/emit.h"
 #include "keyset.h"
 
 static void GC_CALLBACK add_object_bytes(void *obj, size_t bytes, void *sum)

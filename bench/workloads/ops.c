@@ -11,6 +11,7 @@
 
 #include <gc/gc.h>
 
+#include "core/emit.h"
 #include "keyset.h"
 
 static double ns_per_op(uint64_t t0, uint64_t t1, size_t ops)

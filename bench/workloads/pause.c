@@ -17,6 +17,7 @@
 
 #include <gc/gc.h>
 
+#include "core/emit.h"
 #include "keyset.h"
 
 #define PAUSE_MIN_ROUNDS 10

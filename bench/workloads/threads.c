@@ -14,6 +14,7 @@
 
 #include <gc/gc.h>
 
+#include "core/emit.h"
 #include "keyset.h"
 
 typedef struct reader_job {

@@ -3,8 +3,12 @@
 #ifndef GCWEAK_BENCH_WORKLOADS_H
 #define GCWEAK_BENCH_WORKLOADS_H
 
-#include "bench.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
 #include "core/timing.h"
+#include "systems/system.h"
 
 typedef struct wl_ctx {
   const bench_config *cfg;
@@ -30,6 +34,10 @@ void wl_gc_cost(wl_ctx *c);
 void wl_pause(wl_ctx *c);
 
 void wl_threads(wl_ctx *c);
+
+/* Heap bytes per live entry of sys at n entries: one repetition, in a
+ * process of its own (memory.c). */
+void bench_memory_probe(const bench_system *sys, size_t n);
 
 /* Emits the samples of a workload under c's system and size. */
 void wl_emit(const wl_ctx *c, int workload, const char *metric,

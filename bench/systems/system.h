@@ -1,24 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* Declarations shared by the gcweak-bench sources (being split up). */
-#ifndef GCWEAK_BENCH_H
-#define GCWEAK_BENCH_H
+/*
+ * What a system under test is: the descriptor each file of systems/ fills
+ * in, and the workloads drive. The table of them is systems.h.
+ */
+#ifndef GCWEAK_BENCH_SYSTEM_H
+#define GCWEAK_BENCH_SYSTEM_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/config.h"
-#include "core/emit.h"
-#include "core/progress.h"
-#include "core/protocol.h"
 #include "core/results.h"
-
-/* --------------------------------------------------------------- systems */
 
 /*
  * A table under test. Operations come in batches so that each system's inner
  * loop calls its own API directly: one indirect call per batch, none per
  * operation. Keys are collector objects; values are pointer-sized data.
+ *
+ * A system is one of three kinds: in this binary (create and the operations
+ * are set; it runs in child processes of its own), a peer that is a program
+ * of its own (run_peer), or not built into this binary (not_built). The
+ * last two set nothing but name, label and their own field.
  */
 typedef struct bench_system {
   const char *name;    /* command-line and JSON name */
@@ -45,40 +48,12 @@ typedef struct bench_system {
   void *(*in_thread)(void *(*fn)(void *), void *arg);
   /* Reads may run concurrently with each other (no writer present). */
   bool concurrent_reads;
+  /* A peer outside this binary: runs every selected workload itself, after
+   * the systems of this binary, and puts its figures and notes into r (a
+   * peer that cannot run is a skip note, never a failure). */
+  int (*run_peer)(const bench_config *cfg, bench_results *r);
+  /* Not built into this binary: why, as the skip note says it. */
+  const char *not_built;
 } bench_system;
 
-extern const bench_system bench_sys_strong;
-extern const bench_system bench_sys_gcweak;
-extern const bench_system bench_sys_gcweak_weak_keys;
-extern const bench_system bench_sys_naive;
-extern const bench_system bench_sys_floor;
-#ifdef BENCH_HAVE_GUILE
-extern const bench_system bench_sys_guile;
 #endif
-
-/* A built-in system by name, or NULL. */
-const bench_system *bench_system_find(const char *name);
-
-/* -------------------------------------------------------------- workloads */
-
-/* Runs every selected workload for one system at every size, except the
- * threads workload (bench_run_threads) and memory (bench_memory_probe, one
- * fresh process per repetition). */
-void bench_run_system(const bench_config *cfg, const bench_system *sys);
-void bench_run_threads(const bench_config *cfg, const bench_system *sys);
-void bench_memory_probe(const bench_system *sys, size_t n);
-
-/* ---------------------------------------------------------------- outputs */
-
-int report_write_markdown(const bench_config *cfg, const bench_results *r,
-                          const char *path);
-void report_print_summary(const bench_config *cfg, const bench_results *r);
-int json_write(const bench_config *cfg, const bench_results *r,
-               const char *path);
-int svg_write_chart(const bench_config *cfg, const bench_results *r,
-                    const char *path);
-
-/* Peer that lives outside this binary: V8 through node. */
-int peer_v8_run(const bench_config *cfg, bench_results *r);
-
-#endif /* GCWEAK_BENCH_H */
