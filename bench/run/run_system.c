@@ -9,39 +9,9 @@
  */
 #include "run.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <gc/gc.h>
-
 #include "core/emit.h"
 #include "core/progress.h"
-#include "workloads/keyset.h"
 #include "workloads/workloads.h"
-
-void wl_emit(const wl_ctx *c, int workload, const char *metric,
-             const double *samples)
-{
-  emit_samples(c->sys->name, bench_workload_name(workload), c->n, metric,
-               samples + c->cfg->warmup_reps, c->cfg->reps - c->cfg->warmup_reps);
-}
-
-void *wl_build(const bench_system *sys, void *const *keys, void *const *vals,
-               size_t n)
-{
-  void *t = sys->create();
-  sys->set_all(t, keys, vals, n);
-  return t;
-}
-
-void wl_check(const wl_ctx *c, int workload, const char *what, size_t got,
-              size_t want)
-{
-  if (got != want)
-    emit_note("warn", c->sys->name, "%s at N=%zu: %s %zu, expected %zu",
-              bench_workload_name(workload), c->n, what, got, want);
-}
 
 static bool wants(const bench_config *cfg, int wl) { return cfg->workloads[wl]; }
 
@@ -50,35 +20,11 @@ static bool needs_read_table(const bench_config *cfg)
   return wants(cfg, WL_GET_HIT) || wants(cfg, WL_GET_MISS) || wants(cfg, WL_HAS);
 }
 
-static void ctx_init(wl_ctx *c, const bench_config *cfg,
-                     const bench_system *sys, size_t n)
-{
-  c->cfg = cfg;
-  c->sys = sys;
-  c->n = n;
-  c->rng.state = 0x5eed0000u + n;
-  c->keys = new_keys(n);
-  c->vals = new_word_values(n);
-  c->order = shuffled_copy(c->keys, n, &c->rng);
-  c->table = NULL;
-  c->samples = malloc((size_t)cfg->reps * sizeof *c->samples);
-  if (c->samples == NULL)
-    abort();
-}
-
-static void ctx_drop(wl_ctx *c)
-{
-  free(c->samples);
-  c->keys = c->vals = c->order = NULL;
-  c->table = NULL;
-  full_collections(2);
-}
-
 void run_system(const bench_config *cfg, const bench_system *sys)
 {
   for (int s = 0; s < cfg->n_sizes; s++) {
     wl_ctx c;
-    ctx_init(&c, cfg, sys, cfg->sizes[s]);
+    wl_ctx_init(&c, cfg, sys, cfg->sizes[s]);
     if (wants(cfg, WL_INSERT) || wants(cfg, WL_DELETE))
       wl_insert_delete(&c, wants(cfg, WL_INSERT), wants(cfg, WL_DELETE));
     if (needs_read_table(cfg)) {
@@ -102,7 +48,7 @@ void run_system(const bench_config *cfg, const bench_system *sys)
       if (wants(cfg, rest[i].wl))
         rest[i].run(&c);
     emit_progress(sys->name, c.n, progress_units(cfg, cfg->reps, c.n, PROGRESS_MAIN));
-    ctx_drop(&c);
+    wl_ctx_drop(&c);
   }
 }
 
@@ -112,12 +58,12 @@ void run_threads(const bench_config *cfg, const bench_system *sys)
     return;
   for (int s = 0; s < cfg->n_sizes; s++) {
     wl_ctx c;
-    ctx_init(&c, cfg, sys, cfg->sizes[s]);
+    wl_ctx_init(&c, cfg, sys, cfg->sizes[s]);
     c.table = wl_build(sys, c.keys, c.vals, c.n);
     full_collections(1);
     wl_threads(&c);
     emit_progress(sys->name, c.n,
                   progress_units(cfg, cfg->reps, c.n, PROGRESS_THREADS));
-    ctx_drop(&c);
+    wl_ctx_drop(&c);
   }
 }
