@@ -2,7 +2,7 @@
 /*
  * Runs one system through every selected workload at every size, in the
  * order of enum bench_workload, with the keys of each size shared by all of
- * its workloads (memory excepted: see memory.c). Threads come last, in a
+ * its workloads (memory excepted: see workloads/memory.c). Threads come last, in a
  * pass of their own: once a second thread exists the collector's lock and
  * marking change for good, and that must not colour the single-threaded
  * figures.

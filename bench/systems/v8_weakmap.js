@@ -4,7 +4,7 @@
 //   node --expose-gc v8_weakmap.js --sizes 1000,10000 --workloads insert,...
 //        --reps 5 --min-ops 262144
 // and prints one line per figure on standard output, in gcweak-bench's line
-// protocol (see bench.h):
+// protocol (see core/protocol.h):
 //   result v8 WORKLOAD N METRIC MEDIAN MIN MAX REPS
 //   info v8 text
 // Keys are fresh `{}` objects, values small integers (or `{}` objects where
@@ -92,7 +92,7 @@ function build(keys, vals) {
 
 // ------------------------------------------------------------ timed per op
 
-// Lookups per repetition, as in workloads_ops.c: whole passes over the keys
+// Lookups per repetition, as in workloads/ops.c: whole passes over the keys
 // while N is below minOps, otherwise the first minOps keys of a random order.
 function planLookups(n, minOps) {
   return n >= minOps ? { passes: 1, count: minOps } : { passes: passesFor(n, minOps), count: n };
@@ -190,7 +190,7 @@ function bump(wm, list, count) {
   }
 }
 
-// The visit counter, shaped as in workloads_ops.c.
+// The visit counter, shaped as in workloads/ops.c.
 function churn(ctx) {
   const { n, opts, rng } = ctx;
   const batch = Math.min(n, CHURN_BATCH);
@@ -274,7 +274,7 @@ function timedGcMs() {
   return elapsedNs(t0, now()) / 1e6;
 }
 
-// Keys go in in random order, as in workloads_gc.c. With the table, the
+// Keys go in in random order, as in workloads/gc.c. With the table, the
 // values are reachable only through it; the baseline holds as many values in
 // an array.
 function gcCost(ctx) {
@@ -297,7 +297,7 @@ function gcCost(ctx) {
 }
 
 // The first operation after a full collection, each with a collection of its
-// own, as in workloads_pause.c.
+// own, as in workloads/pause.c.
 function pause(ctx) {
   const { n, keys, vals, opts, rng } = ctx;
   const rounds = Math.max(10, opts.reps);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Key and value populations shared by the workloads. */
-#ifndef GCWEAK_BENCH_KEYS_H
-#define GCWEAK_BENCH_KEYS_H
+#ifndef GCWEAK_BENCH_KEYSET_H
+#define GCWEAK_BENCH_KEYSET_H
 
 #include <stddef.h>
 
