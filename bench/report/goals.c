@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gcweak's goals, each stated as what it compares, with its limit, the
+ * figure measured and a verdict ("within noise" when the medians and the
+ * best repetitions fall on different sides of the limit).
+ */
+#include "sections.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum goal_kind { GOAL_LIMIT, GOAL_RATIO, GOAL_PASS };
+
+typedef struct goal {
+  const char *statement;    /* what is compared, in plain words */
+  enum goal_kind kind;
+  const char *system;       /* the gcweak map measured */
+  const char *workload, *metric;
+  const char *base_system;  /* GOAL_RATIO: divided by this system's ... */
+  const char *base_workload;/* ... figure of this workload (NULL: the same) */
+  bool at_least;            /* the limit is a floor, not a ceiling */
+  bool use_min;             /* judge the worst repetition (lowest) */
+  double limit;
+  const char *unit;
+  double scale;             /* GOAL_LIMIT: the figure is divided by this */
+} goal;
+
+static const goal goals[] = {
+  { "get of a present key, time against the strong table's", GOAL_RATIO,
+    "gcweak", "get_hit", "ns_per_op", "strong", NULL, false, false, 1.2, "x", 1 },
+  { "get of an absent key, time against the strong table's", GOAL_RATIO,
+    "gcweak", "get_miss", "ns_per_op", "strong", NULL, false, false, 1.2, "x", 1 },
+  { "has, time against the strong table's get of a present key", GOAL_RATIO,
+    "gcweak", "has", "ns_per_op", "strong", "get_hit", false, false, 1.2, "x", 1 },
+  { "insert, time against the strong table's", GOAL_RATIO,
+    "gcweak", "insert", "ns_per_op", "strong", NULL, false, false, 2.5, "x", 1 },
+  { "insert, time against the obvious weak table's", GOAL_RATIO,
+    "gcweak", "insert", "ns_per_op", "naive", NULL, false, false, 1.0, "x", 1 },
+  { "delete, time against the strong table's", GOAL_RATIO,
+    "gcweak", "delete", "ns_per_op", "strong", NULL, false, false, 2.0, "x", 1 },
+  { "visit-counter churn, time against the strong table's", GOAL_RATIO,
+    "gcweak", "churn", "ns_per_op", "strong", NULL, false, false, 2.5, "x", 1 },
+  { "heap bytes per live entry", GOAL_LIMIT,
+    "gcweak", "memory", "bytes_per_entry", NULL, NULL, false, false, 72, " B", 1 },
+  { "extra full-collection time per live entry, against the link floor's",
+    GOAL_RATIO, "gcweak", "gc_cost", "ns_per_entry", "floor", NULL, false, false,
+    1.25, "x", 1 },
+  { "ephemeron tracing per live entry per collection (values reachable only "
+    "through the map)", GOAL_PASS, "gcweak", "gc_cost", "ns_per_entry", NULL,
+    NULL, false, false, 20, " ns", 1 },
+  { "first get after a full collection, median", GOAL_LIMIT,
+    "gcweak", "pause", "first_get_ns", NULL, NULL, false, false, 50, " us", 1000 },
+  { "first has after a full collection, median", GOAL_LIMIT,
+    "gcweak", "pause", "first_has_ns", NULL, NULL, false, false, 50, " us", 1000 },
+  { "first set after a full collection, median", GOAL_LIMIT,
+    "gcweak", "pause", "first_set_ns", NULL, NULL, false, false, 50, " us", 1000 },
+  { "first delete after a full collection, median", GOAL_LIMIT,
+    "gcweak", "pause", "first_delete_ns", NULL, NULL, false, false, 50, " us", 1000 },
+  { "the same, weak-key mode: first get", GOAL_LIMIT,
+    "gcweak-wk", "pause", "first_get_ns", NULL, NULL, false, false, 50, " us", 1000 },
+  { "the same, weak-key mode: first has", GOAL_LIMIT,
+    "gcweak-wk", "pause", "first_has_ns", NULL, NULL, false, false, 50, " us", 1000 },
+  { "the same, weak-key mode: first set", GOAL_LIMIT,
+    "gcweak-wk", "pause", "first_set_ns", NULL, NULL, false, false, 50, " us", 1000 },
+  { "the same, weak-key mode: first delete", GOAL_LIMIT,
+    "gcweak-wk", "pause", "first_delete_ns", NULL, NULL, false, false, 50, " us", 1000 },
+  { "values of dead entries released within 5 full collections (worst "
+    "repetition; the tests' 5% tolerance)", GOAL_LIMIT, "gcweak", "reclaim",
+    "released_pct", NULL, NULL, true, true, RELEASED_PCT_OK, "%", 1 },
+  { "get throughput with 2 threads against 1", GOAL_LIMIT,
+    "gcweak", "threads", "scaling_t2", NULL, NULL, true, false, 1.7, "x", 1 },
+};
+#define N_GOALS (sizeof goals / sizeof *goals)
+
+static size_t goal_size(const bench_config *cfg)
+{
+  for (int i = 0; i < cfg->n_sizes; i++)
+    if (cfg->sizes[i] == 1000000)
+      return 1000000;
+  return cfg->sizes[cfg->n_sizes - 1];
+}
+
+/* The measured value of g at n (from the medians) and the same from the
+ * best repetitions; false if not measured. */
+static bool measure_goal(const goal *g, const bench_results *r, size_t n,
+                         double *v, double *best, char *text, size_t cap)
+{
+  const bench_result *m = results_find(r, g->system, g->workload, n, g->metric);
+  if (m == NULL)
+    return false;
+  if (g->kind == GOAL_RATIO) {
+    const bench_result *b = results_find(r, g->base_system, g->base_workload
+        ? g->base_workload : g->workload, n, g->metric);
+    if (b == NULL || b->median <= 0)
+      return false;
+    *v = m->median / b->median;
+    /* a base whose best repetition is not positive is noise itself */
+    *best = b->min > 0 ? m->min / b->min : *v;
+    snprintf(text, cap, "%.2fx (%.3g against %.3g)", *v, m->median, b->median);
+    return true;
+  }
+  if (g->kind == GOAL_PASS) {
+    const bench_result *w = results_find(r, "gcweak-wk", g->workload, n, g->metric);
+    if (w == NULL)
+      return false;
+    *v = m->median - w->median;
+    *best = m->min - w->min;
+    snprintf(text, cap, "%.3g ns (%.3g ephemeron, %.3g weak-key)", *v,
+             m->median, w->median);
+    return true;
+  }
+  *v = (g->use_min ? m->min : m->median) / g->scale;
+  *best = (g->at_least ? m->max : m->min) / g->scale;
+  snprintf(text, cap, "%.4g%s", *v, g->unit);
+  return true;
+}
+
+void report_goals(FILE *out, const bench_config *cfg, const bench_results *r)
+{
+  size_t n = goal_size(cfg);
+  fprintf(out, "\n## gcweak's goals at N = %zu%s\n\n"
+          "Each line compares one gcweak figure with a limit, most of them "
+          "relative to another system of the same run. \"within noise\": the "
+          "medians and the best repetitions of the same figures fall on "
+          "different sides of the limit, so this run cannot tell.\n\n"
+          "| what is compared | goal | measured | verdict |\n|---|---:|---:|---|\n",
+          n, n == 1000000 ? "" : " (N = 10^6 was not run: largest N used)");
+  for (size_t i = 0; i < N_GOALS; i++) {
+    const goal *g = &goals[i];
+    char limit[32], measured[96];
+    snprintf(limit, sizeof limit, "%s %g%s", g->at_least ? "at least" : "at most",
+             g->limit, g->unit);
+    double v, best;
+    if (!measure_goal(g, r, n, &v, &best, measured, sizeof measured)) {
+      fprintf(out, "| %s | %s | not measured | - |\n", g->statement, limit);
+      continue;
+    }
+    bool met = g->at_least ? v >= g->limit : v <= g->limit;
+    bool best_met = g->at_least ? best >= g->limit : best <= g->limit;
+    /* A pause's spread is what it measures (median and worst), not noise. */
+    bool noisy = !g->use_min && strncmp(g->metric, "first_", 6) != 0;
+    bool noise = noisy && met != best_met;
+    fprintf(out, "| %s | %s | %s | %s |\n", g->statement, limit, measured,
+            noise ? "within noise" : met ? "met" : "**not met**");
+  }
+}

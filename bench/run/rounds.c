@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The schedule of a run (see run.h): the timed workloads in rounds that take
+ * every system in turn, then the memory probes, one fresh process each.
+ */
+#include "run.h"
+
+#include <unistd.h>
+
+#include "core/emit.h"
+#include "core/progress.h"
+
+/* Whether the timed children have anything to do: memory is measured by
+ * probes of its own. */
+static bool needs_main_run(const bench_config *cfg)
+{
+  for (int wl = 0; wl < WL_COUNT; wl++)
+    if (cfg->workloads[wl] && wl != WL_MEMORY)
+      return true;
+  return false;
+}
+
+/* The timed workloads of one system, `reps` repetitions of each, in a
+ * child of their own (or in this process with --no-fork). */
+static void run_timed_job(const bench_config *cfg, const bench_system *sys, int reps,
+                          bench_results *r)
+{
+  bench_config round_cfg = *cfg;
+  /* A child's first repetition runs on a fresh heap that is still growing
+   * (and may or may not take a collection): with one or two repetitions per
+   * child it would colour every figure, so in rounds it is run, not
+   * reported. */
+  round_cfg.warmup_reps = cfg->rounds > 1;
+  round_cfg.reps = reps + round_cfg.warmup_reps;
+  run_job j = { false, 0 };
+  run_child c;
+  if (!cfg->fork_systems) {
+    emit_set_sink(r);
+    run_job_here(&round_cfg, sys, j);
+  } else if (run_spawn(&round_cfg, sys, j, &c)) {
+    (void)run_collect(sys, c, r);
+  }
+}
+
+/* Memory repetitions of one system, each in a fresh child. Memory figures do
+ * not depend on timing, so those children run as many at a time as there
+ * are cores. */
+static void run_memory_jobs(const bench_config *cfg, const bench_system *sys,
+                            bench_results *r)
+{
+  if (!cfg->fork_systems)
+    emit_set_sink(r);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int width = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
+  for (int s = 0; s < cfg->n_sizes; s++) {
+    progress_label("%s N=%zu memory", sys->name, cfg->sizes[s]);
+    run_job j = { true, cfg->sizes[s] };
+    bool ok = true;
+    for (int rep = 0; rep < cfg->reps && ok; rep += width) {
+      run_child batch[8];
+      int started = 0;
+      if (!cfg->fork_systems) {
+        run_job_here(cfg, sys, j);
+        progress_add(progress_units(cfg, 1, j.n, PROGRESS_MEMORY));
+        rep -= width - 1;
+        continue;
+      }
+      while (started < width && rep + started < cfg->reps &&
+             run_spawn(cfg, sys, j, &batch[started]))
+        started++;
+      if (started == 0)
+        ok = false;
+      for (int k = 0; k < started; k++) {
+        ok &= run_collect(sys, batch[k], r);
+        progress_add(progress_units(cfg, 1, j.n, PROGRESS_MEMORY));
+      }
+    }
+    if (!ok)
+      break;
+  }
+}
+
+/*
+ * The timed workloads run in rounds: each round runs every built-in system
+ * once, with its share of the repetitions, in turn (reversed every other
+ * round). This machine's speed may drift by a factor of two within minutes
+ * (a shared virtual machine); run one system after the other and a ratio
+ * compares two different machines. Every child reports each repetition as a
+ * sample, and the medians are taken over all rounds.
+ */
+void run_systems(const bench_config *cfg, const bench_system *const *systems,
+                 int count, bench_results *r)
+{
+  if (needs_main_run(cfg))
+    for (int round = 0; round < cfg->rounds; round++) {
+      int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds);
+      for (int k = 0; k < count; k++) {
+        const bench_system *sys = systems[round % 2 == 0 ? k : count - 1 - k];
+        progress_label("round %d of %d: %s", round + 1, cfg->rounds, sys->name);
+        run_timed_job(cfg, sys, reps, r);
+      }
+    }
+  if (cfg->workloads[WL_MEMORY])
+    for (int k = 0; k < count; k++)
+      run_memory_jobs(cfg, systems[k], r);
+}
+
+double run_total_units(const bench_config *cfg, int n_systems, int n_peers)
+{
+  double total = 0;
+  for (int s = 0; s < cfg->n_sizes; s++) {
+    size_t n = cfg->sizes[s];
+    if (needs_main_run(cfg))
+      for (int round = 0; round < cfg->rounds; round++) {
+        int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds) +
+                   (cfg->rounds > 1);
+        double one = progress_units(cfg, reps, n, PROGRESS_MAIN);
+        if (cfg->workloads[WL_THREADS])
+          one += progress_units(cfg, reps, n, PROGRESS_THREADS);
+        total += n_systems * one;
+      }
+    if (cfg->workloads[WL_MEMORY])
+      total += n_systems * cfg->reps * progress_units(cfg, 1, n, PROGRESS_MEMORY);
+    for (int p = 0; p < n_peers; p++)   /* a peer reports like one child */
+      total += progress_units(cfg, cfg->reps, n, PROGRESS_MAIN);
+  }
+  return total;
+}

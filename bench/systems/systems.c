@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* The table of systems (see systems.h). */
+#include "systems.h"
+
+#include <string.h>
+
+#ifndef BENCH_HAVE_GUILE
+/* Guile is optional: without it the name stays known, so that asking for
+ * it is a skip with the reason rather than a usage error. */
+static const bench_system guile_not_built = {
+  .name = "guile",
+  .label = "Guile 3.0 weak-key table",
+  .not_built = "not built in: pkg-config found no guile-3.0 when this binary "
+               "was configured (apt-get install guile-3.0-dev, then configure "
+               "again)",
+};
+#endif
+
+static const bench_system *const table[] = {
+  &bench_sys_strong,
+  &bench_sys_floor,
+  &bench_sys_gcweak,
+  &bench_sys_gcweak_weak_keys,
+  &bench_sys_naive,
+#ifdef BENCH_HAVE_GUILE
+  &bench_sys_guile,
+#else
+  &guile_not_built,
+#endif
+  &bench_sys_v8,
+};
+
+size_t systems_count(void)
+{
+  return sizeof table / sizeof *table;
+}
+
+const bench_system *systems_at(size_t i)
+{
+  return i < systems_count() ? table[i] : NULL;
+}
+
+const bench_system *systems_find(const char *name)
+{
+  for (size_t i = 0; i < systems_count(); i++)
+    if (strcmp(table[i]->name, name) == 0)
+      return table[i];
+  return NULL;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The table of systems: every system this binary knows, in one place, so
+ * that the command line, the runner and the report ask it rather than each
+ * other. A new system is a file of systems/ with its descriptor, declared
+ * here and listed in systems.c.
+ */
+#ifndef GCWEAK_BENCH_SYSTEMS_H
+#define GCWEAK_BENCH_SYSTEMS_H
+
+#include <stddef.h>
+
+#include "system.h"
+
+/* In the order of the default --systems list and of the report. */
+size_t systems_count(void);
+const bench_system *systems_at(size_t i);
+/* By command-line name, or NULL. */
+const bench_system *systems_find(const char *name);
+
+/* The descriptors, one per file of systems/; only systems.c lists them. */
+extern const bench_system bench_sys_strong;
+extern const bench_system bench_sys_floor;
+extern const bench_system bench_sys_gcweak;
+extern const bench_system bench_sys_gcweak_weak_keys;
+extern const bench_system bench_sys_naive;
+#ifdef BENCH_HAVE_GUILE
+extern const bench_system bench_sys_guile;
+#endif
+extern const bench_system bench_sys_v8;
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every workload shares (see workloads.h): the context of one size,
+ * building a table, and reporting figures and wrong answers under the
+ * context's system and size.
+ */
+#include "workloads.h"
+
+#include <stdlib.h>
+
+#include "core/emit.h"
+#include "keyset.h"
+
+void wl_ctx_init(wl_ctx *c, const bench_config *cfg, const bench_system *sys,
+                 size_t n)
+{
+  c->cfg = cfg;
+  c->sys = sys;
+  c->n = n;
+  c->rng.state = 0x5eed0000u + n;
+  c->keys = new_keys(n);
+  c->vals = new_word_values(n);
+  c->order = shuffled_copy(c->keys, n, &c->rng);
+  c->table = NULL;
+  c->samples = malloc((size_t)cfg->reps * sizeof *c->samples);
+  if (c->samples == NULL)
+    abort();
+}
+
+void wl_ctx_drop(wl_ctx *c)
+{
+  free(c->samples);
+  c->keys = c->vals = c->order = NULL;
+  c->table = NULL;
+  full_collections(2);
+}
+
+void wl_emit(const wl_ctx *c, int workload, const char *metric,
+             const double *samples)
+{
+  emit_samples(c->sys->name, bench_workload_name(workload), c->n, metric,
+               samples + c->cfg->warmup_reps, c->cfg->reps - c->cfg->warmup_reps);
+}
+
+void *wl_build(const bench_system *sys, void *const *keys, void *const *vals,
+               size_t n)
+{
+  void *t = sys->create();
+  sys->set_all(t, keys, vals, n);
+  return t;
+}
+
+void wl_check(const wl_ctx *c, int workload, const char *what, size_t got,
+              size_t want)
+{
+  if (got != want)
+    emit_note("warn", c->sys->name, "%s at N=%zu: %s %zu, expected %zu",
+              bench_workload_name(workload), c->n, what, got, want);
+}
