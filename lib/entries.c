@@ -24,15 +24,20 @@
  *
  * ENTRY STATES (in-use flag, key word):
  *   free        flag clear; key word NONE, or 0 when the collector cleared a
- *               link left registered on a deleted key. Value NULL.
- *   live        flag set (or about to be: fill sets it last); key word the
+ *               link left registered on a deleted key. Value NULL, no flag.
+ *   live        flag set (or about to be: set sets it last); key word the
  *               disguised key, registered on the key's object.
  *   dead        flag set; key word 0, written by the collector when the key
- *               died, or by the pass retiring it for the removal callback
- *               (then the retired flag is set and the value awaits delivery).
- *               The index may still name it: it stays in use until the index
- *               is rebuilt without it (table.c), so that its number cannot
- *               name another key in an index a reader still holds.
+ *               died, or by the pass when it queues the entry's removal for
+ *               the callback (then the pending-removal flag is set and the
+ *               value awaits delivery). The index may still name it: it
+ *               stays in use until the index is rebuilt without it, so that
+ *               its number cannot name another key in an index a reader
+ *               still holds.
+ *
+ * INVARIANTS (gcw_entries_check): every entry is in one of these states;
+ * every entry below top is in use or counted in free_count, and none below
+ * free_hint is free; every chunk up to the one holding top exists.
  *
  * REUSE. A new entry takes the lowest free number, so entries stay packed
  * toward the low, oldest addresses, and top (the high-water mark) grows only
@@ -42,6 +47,12 @@
 #include "entries.h"
 
 #include <string.h>
+
+/* Flag words of chunk c: GCW_FLAGS of them per 64 entries. */
+static size_t chunk_flag_words(unsigned c)
+{
+    return GCW_FLAGS * ((gcw_chunk_length(c) + GCW_WORD_BITS - 1) / GCW_WORD_BITS);
+}
 
 static inline unsigned count_trailing_zeros(gcw_word w)
 {
@@ -66,7 +77,7 @@ void gcw_flag_set(const struct gcw_span *s, size_t i, enum gcw_flag f, bool on)
 {
     _Atomic gcw_word *w = gcw_flag_word(s, i, f);
     gcw_word mask = (gcw_word)1 << (i % GCW_WORD_BITS);
-    if (f == GCW_RETIRED) {
+    if (f == GCW_PENDING_REMOVAL) {
         if (on)
             (void)atomic_fetch_or_explicit(w, mask, memory_order_relaxed);
         else
@@ -77,22 +88,22 @@ void gcw_flag_set(const struct gcw_span *s, size_t i, enum gcw_flag f, bool on)
     atomic_store_explicit(w, on ? old | mask : old & ~mask, memory_order_relaxed);
 }
 
-void gcw_entries_init(struct gcw_entries *e, enum gcw_values values)
+void gcw_entries_init(struct gcw_entries *e, enum gcw_kind kind)
 {
     for (unsigned c = 0; c < GCW_CHUNKS; c++)
         atomic_init(&e->chunk[c], NULL);
     atomic_init(&e->top, 0);
     e->free_count = 0;
     e->free_hint = 0;
-    e->values = values;
-    e->stride = values == GCW_NO_VALUES ? 1 : 2;
-    atomic_init(&e->retire, false);
-    atomic_init(&e->retired, false);
+    e->kind = kind;
+    e->stride = kind == GCW_KIND_SET ? 1 : 2;
+    atomic_init(&e->removals_wanted, false);
+    atomic_init(&e->removals_pending, false);
     atomic_init(&e->unreached_gc_no, 0);
     e->seen_in_pass = 0;
 }
 
-void gcw_entries_drop_all(struct gcw_entries *e)
+void gcw_entries_clear(struct gcw_entries *e)
 {
     /* top first: the pass and walks stop at it before meeting a chunk
      * already gone. */
@@ -101,7 +112,28 @@ void gcw_entries_drop_all(struct gcw_entries *e)
         atomic_store_explicit(&e->chunk[c], NULL, memory_order_release);
     e->free_count = 0;
     e->free_hint = 0;
-    atomic_store_explicit(&e->retired, false, memory_order_relaxed);
+    atomic_store_explicit(&e->removals_pending, false, memory_order_relaxed);
+}
+
+size_t gcw_span_next_flagged(const struct gcw_span *s, size_t i, enum gcw_flag f)
+{
+    while (i < s->n) {
+        gcw_word w = atomic_load_explicit(gcw_flag_word(s, i, f), memory_order_relaxed) >>
+                     (i % GCW_WORD_BITS);
+        if (w != 0) {
+            size_t at = i + count_trailing_zeros(w);
+            return at < s->n ? at : s->n;
+        }
+        i = (i / GCW_WORD_BITS + 1) * GCW_WORD_BITS;
+    }
+    return s->n;
+}
+
+bool gcw_entries_in_use(const struct gcw_entries *e, size_t id)
+{
+    struct gcw_span s;
+    size_t i = gcw_entries_span_of(e, id, &s);
+    return gcw_flag_get(&s, i, GCW_IN_USE);
 }
 
 static void span_of_block(const struct gcw_entries *e, unsigned c, gcw_word *block,
@@ -172,11 +204,11 @@ size_t gcw_entries_next_free(struct gcw_entries *e)
     }
 }
 
-gcw_word *gcw_entries_alloc_chunk(enum gcw_values values, unsigned c)
+gcw_word *gcw_entries_alloc_chunk(enum gcw_kind kind, unsigned c)
 {
-    size_t stride = values == GCW_NO_VALUES ? 1 : 2;
+    size_t stride = kind == GCW_KIND_SET ? 1 : 2;
     size_t len = gcw_chunk_length(c);
-    size_t words = len * stride + gcw_chunk_flag_words(c);
+    size_t words = len * stride + chunk_flag_words(c);
     gcw_word *block = gcw_alloc_pointer_free(words * sizeof(gcw_word));
     if (block == NULL)
         return NULL;
@@ -185,7 +217,7 @@ gcw_word *gcw_entries_alloc_chunk(enum gcw_values values, unsigned c)
         if (stride == 2)
             block[i * stride + 1] = 0;
     }
-    memset(block + len * stride, 0, gcw_chunk_flag_words(c) * sizeof(gcw_word));
+    memset(block + len * stride, 0, chunk_flag_words(c) * sizeof(gcw_word));
     return block;
 }
 
@@ -202,7 +234,7 @@ bool gcw_entries_have_chunk(const struct gcw_entries *e, size_t id)
            NULL;
 }
 
-void gcw_entries_fill(struct gcw_entries *e, size_t id, gcw_word w, void *value, bool unlink)
+void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, bool unlink)
 {
     size_t top = atomic_load_explicit(&e->top, memory_order_relaxed);
     struct gcw_span s;
@@ -210,7 +242,7 @@ void gcw_entries_fill(struct gcw_entries *e, size_t id, gcw_word w, void *value,
     GCW_ASSERT(!gcw_flag_get(&s, i, GCW_IN_USE));
     if (s.stride == 2)
         atomic_store_explicit(gcw_span_value(&s, i), value, memory_order_relaxed);
-    atomic_store_explicit(&s.keys[i * s.stride], w, memory_order_release);
+    atomic_store_explicit(gcw_span_key(&s, i), w, memory_order_release);
     gcw_flag_set(&s, i, GCW_UNLINK, unlink);
     gcw_flag_set(&s, i, GCW_IN_USE, true);
     if (id == top) {
@@ -222,13 +254,13 @@ void gcw_entries_fill(struct gcw_entries *e, size_t id, gcw_word w, void *value,
     }
 }
 
-bool gcw_entries_free(struct gcw_entries *e, size_t id)
+bool gcw_entries_delete(struct gcw_entries *e, size_t id)
 {
     struct gcw_span s;
     size_t i = gcw_entries_span_of(e, id, &s);
     GCW_ASSERT(gcw_flag_get(&s, i, GCW_IN_USE));
     bool unlink = gcw_flag_get(&s, i, GCW_UNLINK);
-    atomic_store_explicit(&s.keys[i * s.stride], GCW_KEY_NONE, memory_order_relaxed);
+    atomic_store_explicit(gcw_span_key(&s, i), GCW_KEY_NONE, memory_order_relaxed);
     if (s.stride == 2)
         atomic_store_explicit(gcw_span_value(&s, i), NULL, memory_order_relaxed);
     for (int f = 0; f < GCW_FLAGS; f++)
@@ -243,9 +275,9 @@ size_t gcw_entries_count_live(const struct gcw_entries *e)
 {
     size_t n = 0;
     struct gcw_span s;
-    for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++)
+    GCW_FOR_EACH_SPAN(e, s)
         for (size_t i = 0; i < s.n; i++)
-            n += gcw_word_is_key(atomic_load_explicit(&s.keys[i * s.stride],
+            n += gcw_word_is_key(atomic_load_explicit(gcw_span_key(&s, i),
                                                       memory_order_relaxed));
     return n;
 }
@@ -260,3 +292,54 @@ size_t gcw_entries_bytes(const struct gcw_entries *e)
     }
     return bytes;
 }
+
+/* ------------------------------------------------------------ the check */
+
+#ifdef GCWEAK_ASSERTS
+/* Entry i of span s is in one of the states above: a free entry holds no
+ * key, no value and no flag; one pending removal is in use and holds no
+ * key. Returns whether it is in use. */
+static bool check_entry(const struct gcw_span *s, size_t i)
+{
+    gcw_word k = atomic_load_explicit(gcw_span_key(s, i), memory_order_relaxed);
+    bool used = gcw_flag_get(s, i, GCW_IN_USE);
+    GCW_ASSERT(used || !gcw_word_is_key(k));
+    GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_UNLINK));
+    GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_PENDING_REMOVAL));
+    GCW_ASSERT(used || s->stride == 1 ||
+               atomic_load_explicit(gcw_span_value(s, i), memory_order_relaxed) == NULL);
+    GCW_ASSERT(!gcw_flag_get(s, i, GCW_PENDING_REMOVAL) || !gcw_word_is_key(k));
+    return used;
+}
+
+void gcw_entries_check_entry(const struct gcw_entries *e, size_t id)
+{
+    GCW_ASSERT(id < atomic_load_explicit(&e->top, memory_order_relaxed));
+    struct gcw_span s;
+    size_t i = gcw_entries_span_of(e, id, &s);
+    (void)check_entry(&s, i);
+}
+
+/* Every entry's state, and the free-entry bookkeeping: no free entry below
+ * the hint, every entry below top either in use or counted free, chunks
+ * present exactly up to the one holding top. */
+void gcw_entries_check(const struct gcw_entries *e)
+{
+    size_t top = atomic_load_explicit(&e->top, memory_order_relaxed);
+    size_t in_use = 0;
+    size_t free_below_hint = 0;
+    struct gcw_span s;
+    GCW_FOR_EACH_SPAN(e, s)
+        for (size_t i = 0; i < s.n; i++) {
+            bool used = check_entry(&s, i);
+            in_use += used;
+            free_below_hint += !used && s.first_id + i < e->free_hint;
+        }
+    GCW_ASSERT(free_below_hint == 0);
+    GCW_ASSERT(in_use + e->free_count == top);
+    GCW_ASSERT(e->free_count == 0 || e->free_hint < top);
+    for (unsigned c = 0; c < GCW_CHUNKS && gcw_chunk_first_id(c) < top; c++)
+        GCW_ASSERT(atomic_load_explicit(&e->chunk[c], memory_order_relaxed) != NULL);
+    GCW_ASSERT(e->stride == (e->kind == GCW_KIND_SET ? 1u : 2u));
+}
+#endif

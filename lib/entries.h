@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Stable entry storage: where every entry of a table lives, and where its
- * key's disappearing link sits, from insert to removal. See entries.c for
- * the invariants.
+ * key's disappearing link sits, from its set to its delete. See entries.c
+ * for the entry states and the invariants.
  */
 #ifndef GCWEAK_ENTRIES_H
 #define GCWEAK_ENTRIES_H
@@ -11,14 +11,21 @@
 
 #include "links.h"
 
-/* How a table holds values. Map values sit beside their keys in pointer-free
- * memory, where the marker never looks; the pass (ephemeron.c) marks them. */
-enum gcw_values {
-    GCW_NO_VALUES,        /* sets */
-    GCW_STRONG_VALUES,    /* weak-key maps: marked while the entry lives */
-    GCW_EPHEMERON_VALUES, /* marked while the key is reachable otherwise */
-    GCW_OPAQUE_VALUES     /* never marked: not pointers */
+/* The container kinds, named as the public API names them. Map values sit
+ * beside their keys in pointer-free memory, where the marker never looks;
+ * the pass (ephemeron.c) marks those that must live. */
+enum gcw_kind {
+    GCW_KIND_SET,                /* no values */
+    GCW_KIND_EPHEMERON,          /* a value is marked while its key lives */
+    GCW_KIND_WEAK_KEYS,          /* a value is marked while its entry lives */
+    GCW_KIND_POINTER_FREE_VALUES /* values are no pointers: never marked */
 };
+
+/* Whether the pass marks this kind's values. */
+static inline bool gcw_kind_traces_values(enum gcw_kind kind)
+{
+    return kind == GCW_KIND_EPHEMERON || kind == GCW_KIND_WEAK_KEYS;
+}
 
 /* Chunk c holds GCW_FIRST_CHUNK << c entries. On 64-bit platforms 28 chunks
  * hold 2^32 - 16 entries, as many as the index's 32-bit entry numbers name;
@@ -32,16 +39,16 @@ enum { GCW_FIRST_CHUNK_LOG = 4, GCW_FIRST_CHUNK = 1 << GCW_FIRST_CHUNK_LOG };
 #define GCW_MAX_ENTRIES ((((size_t)1 << GCW_CHUNKS) - 1) * GCW_FIRST_CHUNK)
 
 struct gcw_entries {
-    /* Pointer-free blocks: the entries, then their flags (entry_flags). */
+    /* Pointer-free blocks: the entries, then their flags (gcw_flag). */
     _Atomic(gcw_word *) chunk[GCW_CHUNKS];
     _Atomic size_t top;    /* entry numbers handed out so far */
     size_t free_count;     /* free entries below top; writers only */
     size_t free_hint;      /* no free entry below it; writers only */
-    enum gcw_values values;
+    enum gcw_kind kind;
     unsigned stride;       /* words per entry: 2 with a value, 1 without */
     /* Shared with the collector-side pass (ephemeron.c). */
-    atomic_bool retire;    /* a removal callback wants dead entries' values */
-    atomic_bool retired;   /* the pass retired entries not yet delivered */
+    atomic_bool removals_wanted;  /* a removal callback wants dead entries' values */
+    atomic_bool removals_pending; /* the pass queued removals not yet delivered */
     /* The last collection whose pass found the container unreachable and
      * so marked none of its values (0: none); written by the pass only. */
     _Atomic GC_word unreached_gc_no;
@@ -51,9 +58,9 @@ struct gcw_entries {
 /* Per-entry flags, a word of each per 64 entries, the three words of a
  * group side by side so that one cache line holds all of an entry's. */
 enum gcw_flag {
-    GCW_IN_USE,  /* the entry is allocated (live, or dead until a rebuild) */
-    GCW_RETIRED, /* its value awaits the removal callback */
-    GCW_UNLINK,  /* its link must be dropped when it is deleted (keys.c) */
+    GCW_IN_USE,          /* the entry is allocated (live, or dead until a rebuild) */
+    GCW_PENDING_REMOVAL, /* its value awaits the removal callback */
+    GCW_UNLINK,          /* its link must be dropped when it is deleted (keys.c) */
     GCW_FLAGS
 };
 
@@ -94,11 +101,6 @@ static inline size_t gcw_chunk_first_id(unsigned c)
     return gcw_chunk_length(c) - GCW_FIRST_CHUNK;
 }
 
-static inline size_t gcw_chunk_flag_words(unsigned c)
-{
-    return GCW_FLAGS * ((gcw_chunk_length(c) + GCW_WORD_BITS - 1) / GCW_WORD_BITS);
-}
-
 /* The key word of entry id, the registered link slot; NULL when its chunk
  * is not there (a reader holding an out-of-date entry number). A map's
  * value is the next word. */
@@ -120,8 +122,8 @@ static inline _Atomic(void *) *gcw_entry_value(_Atomic gcw_word *key)
 
 /*
  * A chunk seen as arrays, for walks in memory order (the pass, rebuilds,
- * counts): entry i of the span is number first_id + i, its key word
- * keys[i * stride], its value the word after (maps only).
+ * counts): entry i of the span is number first_id + i. Only the accessors
+ * below read its layout.
  */
 struct gcw_span {
     size_t first_id, n;
@@ -132,6 +134,26 @@ struct gcw_span {
 
 /* The span of chunk c up to the top entry; false when c holds none. */
 bool gcw_entries_span(const struct gcw_entries *e, unsigned c, struct gcw_span *out);
+
+/* Every span of e holding entries, lowest first:
+ *     struct gcw_span s;
+ *     GCW_FOR_EACH_SPAN(e, s) for (size_t i = 0; i < s.n; i++) ...        */
+#define GCW_FOR_EACH_SPAN(e, s)                                                \
+    for (unsigned gcw_chunk_ = 0;                                              \
+         gcw_chunk_ < GCW_CHUNKS && gcw_entries_span((e), gcw_chunk_, &(s));   \
+         gcw_chunk_++)
+
+/* Entry i's key word, its registered link slot. */
+static inline _Atomic gcw_word *gcw_span_key(const struct gcw_span *s, size_t i)
+{
+    return &s->keys[i * s->stride];
+}
+
+/* Entry i's value word (maps only). */
+static inline _Atomic(void *) *gcw_span_value(const struct gcw_span *s, size_t i)
+{
+    return (_Atomic(void *) *)&s->keys[i * s->stride + 1];
+}
 
 static inline _Atomic gcw_word *gcw_flag_word(const struct gcw_span *s, size_t i,
                                                enum gcw_flag f)
@@ -147,23 +169,25 @@ static inline bool gcw_flag_get(const struct gcw_span *s, size_t i, enum gcw_fla
 
 void gcw_flag_set(const struct gcw_span *s, size_t i, enum gcw_flag f, bool on);
 
-static inline _Atomic(void *) *gcw_span_value(const struct gcw_span *s, size_t i)
-{
-    return (_Atomic(void *) *)&s->keys[i * s->stride + 1];
-}
+/* The first entry at or after i in s with flag f set, or s->n: whole words
+ * of clear flags cost one load, for flags few entries have. */
+size_t gcw_span_next_flagged(const struct gcw_span *s, size_t i, enum gcw_flag f);
 
 /* The span holding entry id (whose chunk exists) and id's index in it. */
 size_t gcw_entries_span_of(const struct gcw_entries *e, size_t id, struct gcw_span *out);
 
+/* Whether entry id (below top) is in use. */
+bool gcw_entries_in_use(const struct gcw_entries *e, size_t id);
+
 /* ------------------------------------------------------------ writers
  * All with the table mutex held, except gcw_entries_alloc_chunk. */
 
-void gcw_entries_init(struct gcw_entries *e, enum gcw_values values);
+void gcw_entries_init(struct gcw_entries *e, enum gcw_kind kind);
 
 /* Forgets every entry, live or not, and every chunk, while readers and the
  * pass may look (each store is atomic; a missing chunk reads as no entry).
  * The collector reclaims the chunks with the links they still hold. */
-void gcw_entries_drop_all(struct gcw_entries *e);
+void gcw_entries_clear(struct gcw_entries *e);
 
 /* The number the next new entry takes: the lowest free one, else top.
  * GCW_MAX_ENTRIES when the table is full. */
@@ -171,24 +195,33 @@ size_t gcw_entries_next_free(struct gcw_entries *e);
 
 /* A chunk's memory, allocated without the mutex (it may collect and run
  * finalizers), then installed with it. */
-gcw_word *gcw_entries_alloc_chunk(enum gcw_values values, unsigned c);
+gcw_word *gcw_entries_alloc_chunk(enum gcw_kind kind, unsigned c);
 void gcw_entries_install_chunk(struct gcw_entries *e, unsigned c, gcw_word *block);
 bool gcw_entries_have_chunk(const struct gcw_entries *e, size_t id);
 
-/* Fills free entry id (its link already registered on w's object) and marks
- * it in use, and to unlink on delete if `unlink`. The value is stored before
- * the key word, so that whoever sees the key sees its value. */
-void gcw_entries_fill(struct gcw_entries *e, size_t id, gcw_word w, void *value, bool unlink);
+/* Sets free entry id to key word w (its link already registered on w's
+ * object) with value, and marks it in use, and to unlink on delete if
+ * `unlink`. The value is stored before the key word, so that whoever sees
+ * the key sees its value. */
+void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, bool unlink);
 
 /* Frees entry id: no key, no value, no flags. Its link may stay registered
- * on the old key (the next fill retargets it): returns whether the entry
+ * on the old key (the next set retargets it): returns whether the entry
  * was marked to unlink, which the caller then must do first. */
-bool gcw_entries_free(struct gcw_entries *e, size_t id);
+bool gcw_entries_delete(struct gcw_entries *e, size_t id);
 
 /* Entries in use whose key word is a key, walked in memory order. */
 size_t gcw_entries_count_live(const struct gcw_entries *e);
 
 /* Bytes of storage. */
 size_t gcw_entries_bytes(const struct gcw_entries *e);
+
+#ifdef GCWEAK_ASSERTS
+/* The invariants of entries.c; aborts on a breach. Mutex held, and the
+ * collector's lock, so that no collection clears key words meanwhile. */
+void gcw_entries_check(const struct gcw_entries *e);
+/* One entry's state, after a write to it. */
+void gcw_entries_check_entry(const struct gcw_entries *e, size_t id);
+#endif
 
 #endif /* GCWEAK_ENTRIES_H */

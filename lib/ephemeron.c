@@ -11,8 +11,8 @@
  *   - weak-key maps: a value lives while its entry does, whatever its key,
  *     and keeps alive what it reaches, its own key included;
  *   - maps with a removal callback: entries whose keys die in this
- *     collection are retired: they lose their key word and keep their
- *     value, flagged for the table to hand to the callback.
+ *     collection have their removal queued: they lose their key word and
+ *     keep their value, flagged for the table to hand to the callback.
  *
  * EPHEMERONS on stock bdwgc 8.2.
  *
@@ -103,21 +103,9 @@
 #  include <unistd.h>
 #endif
 
-/* ------------------------------------------------------------- registry */
+/* ------------------------------------------------------- the callback */
 
-/* Hidden storage pointers, each slot a long link on the map object holding
- * the storage. Chunks are malloc'd once and never freed or moved: their
- * slots are registered links. The pass reads them without a lock (the world
- * is stopped; every change here is one word store). */
-enum { REGISTRY_CHUNK = 255 };
-
-struct registry_chunk {
-    struct registry_chunk *_Atomic next;
-    _Atomic GC_word slots[REGISTRY_CHUNK];
-};
-
-static struct registry_chunk *_Atomic registry_head;
-static gcw_mutex registry_lock = GCW_MUTEX_INIT;
+static gcw_mutex install_lock = GCW_MUTEX_INIT;
 static atomic_bool installed;
 static GC_on_collection_event_proc previous_callback;
 static int pointer_free_kind;
@@ -136,16 +124,16 @@ static void *note_collections_so_far(void *unused)
     return NULL;
 }
 
-static void install_callback_once(void)
+int gcw_pass_install(void)
 {
     if (atomic_load_explicit(&installed, memory_order_acquire))
-        return;
+        return GCWEAK_OK;
     /* Allocated before taking the lock: an allocation may run finalizers,
      * and one that creates a map would wait on the lock forever. 8.2 has no
      * public constant for the pointer-free kind: ask an object of it. */
     void *probe = GC_MALLOC_ATOMIC(sizeof(GC_word));
     int kind = probe != NULL ? GC_get_kind_and_size(probe, NULL) : -1;
-    gcw_mutex_lock(&registry_lock);
+    gcw_mutex_lock(&install_lock);
     if (!atomic_load_explicit(&installed, memory_order_relaxed) && kind >= 0) {
         pointer_free_kind = kind;
         previous_callback = GC_get_on_collection_event();
@@ -153,7 +141,8 @@ static void install_callback_once(void)
         (void)GC_call_with_alloc_lock(note_collections_so_far, NULL);
         atomic_store_explicit(&installed, true, memory_order_release);
     }
-    gcw_mutex_unlock(&registry_lock);
+    gcw_mutex_unlock(&install_lock);
+    return atomic_load_explicit(&installed, memory_order_acquire) ? GCWEAK_OK : GCWEAK_ENOMEM;
 }
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -169,69 +158,6 @@ __attribute__((destructor)) static void uninstall_callback(void)
         GC_set_on_collection_event(previous_callback);
 }
 #endif
-
-/* A free registry slot, or NULL; registry lock held. */
-static _Atomic GC_word *free_registry_slot(void)
-{
-    for (struct registry_chunk *c = atomic_load(&registry_head); c != NULL;
-         c = atomic_load(&c->next))
-        for (size_t i = 0; i < REGISTRY_CHUNK; i++)
-            if (atomic_load_explicit(&c->slots[i], memory_order_relaxed) == 0)
-                return &c->slots[i];
-    return NULL;
-}
-
-int gcw_pass_register(struct gcw_entries *e)
-{
-    install_callback_once();
-    if (!atomic_load_explicit(&installed, memory_order_acquire))
-        return GCWEAK_ENOMEM;
-    void *container = GC_base(e);
-    GCW_ASSERT(container != NULL);
-    struct registry_chunk *spare = NULL;
-    _Atomic GC_word *slot = NULL;
-    gcw_mutex_lock(&registry_lock);
-    while ((slot = free_registry_slot()) == NULL && spare == NULL) {
-        /* Full: a new chunk, allocated without the lock (nothing that
-         * allocates runs under it), then look again. */
-        gcw_mutex_unlock(&registry_lock);
-        spare = calloc(1, sizeof *spare);
-        if (spare == NULL)
-            return GCWEAK_ENOMEM;
-        gcw_mutex_lock(&registry_lock);
-    }
-    if (slot == NULL) {
-        atomic_store(&spare->next, atomic_load(&registry_head));
-        atomic_store(&registry_head, spare);
-        slot = &spare->slots[0];
-        spare = NULL;
-    }
-    /* A slot reused after its map died was dropped by the collector along
-     * with the link it cleared, so it is free to register again. */
-    int r = GC_register_long_link((void **)slot, container);
-    if (r != GC_NO_MEMORY)
-        atomic_store_explicit(slot, (GC_word)GC_HIDE_POINTER(e), memory_order_release);
-    gcw_mutex_unlock(&registry_lock);
-    free(spare); /* another registration filled the registry's gap first */
-    GC_reachable_here(e);
-    return r == GC_NO_MEMORY ? GCWEAK_ENOMEM : GCWEAK_OK;
-}
-
-static void *read_gc_no(void *out)
-{
-    *(GC_word *)out = GC_get_gc_no();
-    return NULL;
-}
-
-GC_word gcw_collections_settled(void)
-{
-    /* The count is bumped after marking, before GC_finalize clears links, in
-     * one hold of the allocation lock: once we hold the lock, every counted
-     * collection has cleared all it will clear. */
-    GC_word n = 0;
-    (void)GC_call_with_alloc_lock(read_gc_no, &n);
-    return n;
-}
 
 /* ------------------------------------------------- memory for the pass */
 
@@ -330,7 +256,7 @@ static struct pass_array stack_mem;
 static size_t stack_top;
 
 /* Containers found reachable in this pass, in that order (their values
- * were offered, and they are the ones retire_dead visits), and those
+ * were offered, and they are the ones queue_removals visits), and those
  * released from waiting whose values are still to be offered. */
 static struct pass_array offered_mem, ready_mem;
 static size_t offered_count, ready_count;
@@ -499,46 +425,15 @@ static void settle_batch(void)
     batch_len = 0;
 }
 
-/* Calls fn for each registered storage, in registration order. */
-static void for_each_storage(void (*fn)(struct gcw_entries *e))
-{
-    for (struct registry_chunk *c = atomic_load_explicit(&registry_head, memory_order_relaxed);
-         c != NULL; c = atomic_load_explicit(&c->next, memory_order_relaxed))
-        for (size_t i = 0; i < REGISTRY_CHUNK; i++) {
-            GC_word h = atomic_load_explicit(&c->slots[i], memory_order_relaxed);
-            if (h != 0)
-                fn((struct gcw_entries *)GC_REVEAL_POINTER(h));
-        }
-}
-
-void gcw_registry_hold(void)
-{
-    /* No collection may reclaim a registered map while the caller walks
-     * them, and no map may join: the collector first, then the registry,
-     * the order registration takes them in. */
-    GC_disable();
-    gcw_mutex_lock(&registry_lock);
-}
-
-void gcw_registry_release(void)
-{
-    gcw_mutex_unlock(&registry_lock);
-    GC_enable();
-}
-
-void gcw_registry_each(void (*fn)(struct gcw_entries *e))
-{
-    for_each_storage(fn);
-}
-
 /* Worst cases of the two wait hashes: every ephemeron entry, every
  * container. */
 static size_t ephemeron_bound, storage_count;
 
-static void count_storage(struct gcw_entries *e)
+static void count_storage(const struct gcw_member *m)
 {
+    const struct gcw_entries *e = m->entries;
     storage_count++;
-    if (e->values == GCW_EPHEMERON_VALUES)
+    if (e->kind == GCW_KIND_EPHEMERON)
         ephemeron_bound += atomic_load_explicit(&e->top, memory_order_relaxed);
 }
 
@@ -547,9 +442,9 @@ static void count_storage(struct gcw_entries *e)
  * whatever its key (NULL key in the batch). */
 static void visit_values(struct gcw_entries *e)
 {
-    if (e->values != GCW_EPHEMERON_VALUES && e->values != GCW_STRONG_VALUES)
+    if (e->kind != GCW_KIND_EPHEMERON && e->kind != GCW_KIND_WEAK_KEYS)
         return;
-    bool strong = e->values == GCW_STRONG_VALUES;
+    bool strong = e->kind == GCW_KIND_WEAK_KEYS;
     struct gcw_span s;
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++) {
         for (size_t i = 0; i < s.n; i++) {
@@ -582,26 +477,27 @@ static void offer(struct gcw_entries *e)
 /* Values of a container nothing reaches are not marked: they must not keep
  * it alive (a value that points back to its map is ordinary). It waits,
  * in case the tracing reaches it later through some other value. */
-static void offer_or_wait(struct gcw_entries *e)
+static void offer_or_wait(const struct gcw_member *m)
 {
-    void *container = GC_base(e);
-    GCW_ASSERT(container != NULL);
+    void *container = GC_REVEAL_POINTER(atomic_load_explicit(&m->container,
+                                                             memory_order_relaxed));
+    GCW_ASSERT(GC_base(container) == container && GC_base(m->entries) == container);
     if (GC_is_marked(container))
-        offer(e);
+        offer(m->entries);
     else
-        wait_for(&containers_waiting, container, e);
+        wait_for(&containers_waiting, container, m->entries);
 }
 
 /* After the ephemeron fixpoint, for a map with a removal callback: entries
  * whose keys stayed unmarked die now. Each loses its key word (registration
  * kept: the value may bring the key back, and the table drops it when it
- * delivers) and is flagged retired; its value, and those of entries retired
- * earlier and not yet delivered, are kept for the callback. */
-static void retire_dead(struct gcw_entries *e)
+ * delivers) and is flagged pending removal; its value, and those of entries
+ * queued earlier and not yet delivered, are kept for the callback. */
+static void queue_removals(struct gcw_entries *e)
 {
-    if (!atomic_load_explicit(&e->retire, memory_order_relaxed))
+    if (!atomic_load_explicit(&e->removals_wanted, memory_order_relaxed))
         return;
-    bool traced = e->values == GCW_EPHEMERON_VALUES || e->values == GCW_STRONG_VALUES;
+    bool traced = e->kind == GCW_KIND_EPHEMERON || e->kind == GCW_KIND_WEAK_KEYS;
     bool any = false;
     struct gcw_span s;
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_entries_span(e, c, &s); c++) {
@@ -613,9 +509,9 @@ static void retire_dead(struct gcw_entries *e)
                     continue;
                 atomic_store_explicit(&s.keys[i * s.stride], GCW_KEY_CLEARED,
                                       memory_order_relaxed);
-                gcw_flag_set(&s, i, GCW_RETIRED, true);
+                gcw_flag_set(&s, i, GCW_PENDING_REMOVAL, true);
                 any = true;
-            } else if (!gcw_flag_get(&s, i, GCW_RETIRED)) {
+            } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
                 continue;
             }
             if (traced)
@@ -623,13 +519,14 @@ static void retire_dead(struct gcw_entries *e)
         }
     }
     if (any)
-        atomic_store_explicit(&e->retired, true, memory_order_relaxed);
+        atomic_store_explicit(&e->removals_pending, true, memory_order_relaxed);
 }
 
 /* A container the pass never found reachable had none of its values
  * marked: if a finalizer revives it, the table must not trust them. */
-static void note_if_unreached(struct gcw_entries *e)
+static void note_if_unreached(const struct gcw_member *m)
 {
+    struct gcw_entries *e = m->entries;
     if (e->seen_in_pass != passes + 1)
         atomic_store_explicit(&e->unreached_gc_no, GC_get_gc_no(), memory_order_release);
 }
@@ -638,14 +535,14 @@ static void run_pass(void)
 {
     ephemeron_bound = 0;
     storage_count = 0;
-    for_each_storage(count_storage);
+    gcw_containers_each(count_storage);
     wait_hash_reset(&values_waiting, ephemeron_bound);
     wait_hash_reset(&containers_waiting, storage_count);
     offered_count = 0;
     ready_count = 0;
 
-    for_each_storage(offer_or_wait);
-    size_t retired = 0;
+    gcw_containers_each(offer_or_wait);
+    size_t queued = 0;
     for (;;) {
         settle_batch();
         drain();
@@ -653,16 +550,21 @@ static void run_pass(void)
             offer(((struct gcw_entries **)ready_mem.base)[--ready_count]);
             continue;
         }
-        if (retired == offered_count)
+        if (queued == offered_count)
             break;
-        /* Retiring keeps values for callbacks; that may mark more,
-         * containers too, whose values are offered in turn. */
-        while (retired < offered_count) {
-            retire_dead(((struct gcw_entries **)offered_mem.base)[retired++]);
+        /* Values kept for removal callbacks may mark more, containers
+         * too, whose values are offered in turn. */
+        while (queued < offered_count) {
+            queue_removals(((struct gcw_entries **)offered_mem.base)[queued++]);
             drain();
         }
     }
-    for_each_storage(note_if_unreached);
+    /* The fixpoint: nothing left to trace, nothing waits beyond its bound,
+     * every container offered at most once. */
+    GCW_ASSERT(stack_top == 0 && batch_len == 0 && ready_count == 0);
+    GCW_ASSERT(values_waiting.count <= ephemeron_bound);
+    GCW_ASSERT(containers_waiting.count <= storage_count && offered_count <= storage_count);
+    gcw_containers_each(note_if_unreached);
     passes++;
     GC_word gc_no = GC_get_gc_no();
     if (gc_no != atomic_load_explicit(&gcw_pass_gc_no, memory_order_relaxed) + 1)

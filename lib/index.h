@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The index: an open-addressing hash from keys to entry numbers. See
- * index.c for the invariants.
+ * index.c for the slot states and the invariants.
  */
 #ifndef GCWEAK_INDEX_H
 #define GCWEAK_INDEX_H
@@ -12,7 +12,7 @@
  * low half. */
 typedef uint64_t gcw_islot;
 #define GCW_ISLOT_EMPTY ((gcw_islot)0)
-#define GCW_ISLOT_REMOVED ((gcw_islot)0xFFFFFFFFu)
+#define GCW_ISLOT_DELETED ((gcw_islot)0xFFFFFFFFu)
 
 struct gcw_index {
     size_t capacity;  /* slots; any number, not only powers of two */
@@ -25,6 +25,12 @@ static inline gcw_islot gcw_islot_make(uint32_t fingerprint, size_t id)
     return ((gcw_islot)fingerprint << 32) | (gcw_islot)(uint32_t)(id + 1);
 }
 
+/* The entry number a slot naming an entry holds. */
+static inline size_t gcw_islot_entry(gcw_islot s)
+{
+    return (size_t)(uint32_t)s - 1;
+}
+
 static inline size_t gcw_index_capacity(const struct gcw_index *ix)
 {
     return ix->capacity;
@@ -34,15 +40,15 @@ static inline size_t gcw_index_capacity(const struct gcw_index *ix)
  * multiplication (Lemire's "fastrange"), so that capacities need not be
  * powers of two and the index can keep its load between one half and three
  * quarters at every size. */
-static inline size_t gcw_index_home(const struct gcw_index *ix, gcw_word w)
+static inline size_t gcw_index_home(const struct gcw_index *ix, gcw_word hash)
 {
 #if UINTPTR_MAX > 0xFFFFFFFFu && defined(__SIZEOF_INT128__)
-    return (size_t)(((unsigned __int128)gcw_word_hash(w) * ix->capacity) >> 64);
+    return (size_t)(((unsigned __int128)hash * ix->capacity) >> 64);
 #elif UINTPTR_MAX > 0xFFFFFFFFu
     /* No 128-bit product: the top 32 bits of the hash, scaled. */
-    return (size_t)(((gcw_word_hash(w) >> 32) * (uint64_t)ix->capacity) >> 32);
+    return (size_t)(((hash >> 32) * (uint64_t)ix->capacity) >> 32);
 #else
-    return (size_t)(((uint64_t)gcw_word_hash(w) * ix->capacity) >> 32);
+    return (size_t)(((uint64_t)hash * ix->capacity) >> 32);
 #endif
 }
 
@@ -52,27 +58,27 @@ static inline size_t gcw_index_next(const struct gcw_index *ix, size_t i)
 }
 
 /*
- * Finds the entry holding key word w. Returns its key word's address (the
+ * Finds the entry holding key k: returns its key word's address (the
  * entry's place: its value is beside it, see gcw_entry_value) and sets *id,
- * or NULL. Readers call it without a lock, so every load is atomic and what
- * it finds must be validated by the caller (the table's sequence counter).
+ * or returns NULL. Readers call it without a lock, so every load is atomic
+ * and what it finds must be validated by the caller (the table's sequence
+ * counter). A fingerprint match is never trusted: the entry's key word is.
  */
-static inline _Atomic gcw_word *gcw_index_lookup(const struct gcw_index *ix,
-                                                 const struct gcw_entries *e, gcw_word w,
-                                                 size_t *id)
+static inline _Atomic gcw_word *gcw_index_find(const struct gcw_index *ix,
+                                               const struct gcw_entries *e,
+                                               const struct gcw_key *k, size_t *id)
 {
     if (ix == NULL)
         return NULL;
-    uint32_t fp = gcw_word_fingerprint(w);
-    for (size_t i = gcw_index_home(ix, w);; i = gcw_index_next(ix, i)) {
+    for (size_t i = gcw_index_home(ix, k->hash);; i = gcw_index_next(ix, i)) {
         gcw_islot s = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
         if (s == GCW_ISLOT_EMPTY)
             return NULL;
-        if ((uint32_t)(s >> 32) != fp || s == GCW_ISLOT_REMOVED)
+        if ((uint32_t)(s >> 32) != k->fingerprint || s == GCW_ISLOT_DELETED)
             continue;
-        size_t n = (size_t)(uint32_t)s - 1;
+        size_t n = gcw_islot_entry(s);
         _Atomic gcw_word *key = gcw_entry_key(e, n);
-        if (key != NULL && atomic_load_explicit(key, memory_order_relaxed) == w) {
+        if (key != NULL && atomic_load_explicit(key, memory_order_relaxed) == k->word) {
             *id = n;
             return key;
         }
@@ -88,21 +94,34 @@ size_t gcw_index_capacity_for(size_t n);
  * collect and run finalizers: never call with a table mutex held. */
 struct gcw_index *gcw_index_new(size_t capacity);
 
-/* Writers, table mutex held. Probes for w: true with *at = its slot and
- * *id = its entry when present; otherwise false with *at = where an insert
- * puts it (the first REMOVED slot on the probe path, else the EMPTY one that
- * ended it). */
-bool gcw_index_find(const struct gcw_index *ix, const struct gcw_entries *e, gcw_word w,
-                    size_t *at, size_t *id);
+/* ---------------------------------------------------------- writers
+ * All with the table mutex held. */
+
+/* The writer's probe for k: true with *at = its slot and *id = its entry
+ * when present; otherwise false with *at = where a set puts it (the first
+ * DELETED slot on the probe path, else the EMPTY one that ended it). */
+bool gcw_index_probe(const struct gcw_index *ix, const struct gcw_entries *e,
+                     const struct gcw_key *k, size_t *at, size_t *id);
 
 /* Whether putting a new key at slot `at` would fill more than three
  * quarters of the slots, the most linear probing is kept at. */
 bool gcw_index_too_full_for(const struct gcw_index *ix, size_t at);
 
-void gcw_index_put(struct gcw_index *ix, size_t at, gcw_word w, size_t id);
-void gcw_index_remove(struct gcw_index *ix, size_t at);
+/* Names entry id from slot `at`, which gcw_index_probe chose for k. */
+void gcw_index_set(struct gcw_index *ix, size_t at, const struct gcw_key *k, size_t id);
+void gcw_index_delete(struct gcw_index *ix, size_t at);
 
-/* Adds w (known absent) to an index no reader sees yet. */
-void gcw_index_add_unpublished(struct gcw_index *ix, gcw_word w, size_t id);
+/* Adds k (known absent) to an index no reader sees yet. */
+void gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, size_t id);
+
+#ifdef GCWEAK_ASSERTS
+/* The invariants of index.c, for index ix over entries e; aborts on a
+ * breach. Returns how many slots name live entries. Mutex held. */
+size_t gcw_index_check(const struct gcw_index *ix, const struct gcw_entries *e);
+
+/* Slot `at` after a write: it names entry id, whose key is k, found from
+ * k's home by an unbroken run; or it is DELETED. */
+void gcw_index_check_slot(const struct gcw_index *ix, const struct gcw_entries *e, size_t at);
+#endif
 
 #endif /* GCWEAK_INDEX_H */

@@ -64,6 +64,27 @@ static inline uint32_t gcw_word_fingerprint(gcw_word w)
 #endif
 }
 
+/* What a lookup or an insert needs of a key, computed once where the key
+ * comes in and carried down: the disguised word that the entry stores and
+ * the index compares, the hash that places it in the index, and the
+ * fingerprint the index keeps beside its entry number. */
+struct gcw_key {
+    gcw_word word;
+    gcw_word hash;
+    uint32_t fingerprint;
+};
+
+static inline struct gcw_key gcw_key_of_word(gcw_word w)
+{
+    struct gcw_key k = {w, gcw_word_hash(w), gcw_word_fingerprint(w)};
+    return k;
+}
+
+static inline struct gcw_key gcw_key_of(const void *key)
+{
+    return gcw_key_of_word(gcw_key_word(key));
+}
+
 /* The base of the collector object containing key, or NULL when key does not
  * point into the collector's heap. */
 void *gcw_key_object(const void *key);

@@ -51,3 +51,19 @@ void *gcw_alloc_pointer_free(size_t bytes)
     return bytes >= LARGE_STORAGE_BYTES ? GC_MALLOC_ATOMIC_IGNORE_OFF_PAGE(bytes)
                                         : GC_MALLOC_ATOMIC(bytes);
 }
+
+static void *read_gc_no(void *out)
+{
+    *(GC_word *)out = GC_get_gc_no();
+    return NULL;
+}
+
+GC_word gcw_collections_settled(void)
+{
+    /* The count is bumped after marking, before GC_finalize clears links, in
+     * one hold of the allocation lock: once we hold the lock, every counted
+     * collection has cleared all it will clear. */
+    GC_word n = 0;
+    (void)GC_call_with_alloc_lock(read_gc_no, &n);
+    return n;
+}

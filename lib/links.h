@@ -22,6 +22,26 @@ void gcw_link_unregister(_Atomic gcw_word *slot);
 void *gcw_alloc_scanned(size_t bytes);
 void *gcw_alloc_pointer_free(size_t bytes);
 
+/* The collector's count of completed collections. Every lookup of a map
+ * with traced values reads it; GC_get_gc_no() is a call into the shared
+ * library for one load, so the variable is read directly (bdwgc 8.2 marks
+ * it deprecated in favour of the function, which returns it unlocked). */
+static inline GC_word gcw_gc_no(void)
+{
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma GCC diagnostic push
+#  pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    return *(volatile GC_word *)&GC_gc_no;
+#  pragma GCC diagnostic pop
+#else
+    return GC_get_gc_no();
+#endif
+}
+
+/* The collection count once every collection it counts has cleared its
+ * links (read under the allocation lock). */
+GC_word gcw_collections_settled(void);
+
 /* The write barrier: call after storing `stored` into scanned memory at slot,
  * so that incremental collection with manual dirty bits sees the store. */
 static inline void gcw_note_store(const volatile void *slot, const void *stored)

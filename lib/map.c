@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* gcweak_map: the public map API over the table (table.c). A NULL map is
- * refused like a bad key: an error from set, "absent" from the queries. */
-#include "table.h"
+/* gcweak_map: the public map API over the engine's table (table.h). A NULL
+ * map is refused like a bad key: an error from set, "absent" from the
+ * queries. */
+#include "foreach.h"
+#include "read.h"
 
 struct gcweak_map {
     struct gcw_table table;
@@ -12,16 +14,16 @@ gcweak_map *gcweak_map_new_with(const gcweak_map_options *options)
     static const gcweak_map_options defaults = {0, 0};
     if (options == NULL)
         options = &defaults;
-    enum gcw_values values;
+    enum gcw_kind kind;
     switch (options->flags) {
     case 0:
-        values = GCW_EPHEMERON_VALUES;
+        kind = GCW_KIND_EPHEMERON;
         break;
     case GCWEAK_MAP_WEAK_KEYS:
-        values = GCW_STRONG_VALUES;
+        kind = GCW_KIND_WEAK_KEYS;
         break;
     case GCWEAK_MAP_POINTER_FREE_VALUES:
-        values = GCW_OPAQUE_VALUES;
+        kind = GCW_KIND_POINTER_FREE_VALUES;
         break;
     default: /* unknown bits, or both value modes */
         return NULL;
@@ -29,7 +31,7 @@ gcweak_map *gcweak_map_new_with(const gcweak_map_options *options)
     gcweak_map *m = GC_MALLOC(sizeof *m);
     if (m == NULL)
         return NULL;
-    if (gcw_table_init(&m->table, values, options->capacity_hint) != GCWEAK_OK)
+    if (gcw_table_init(&m->table, m, kind, options->capacity_hint) != GCWEAK_OK)
         return NULL;
     return m;
 }
@@ -43,7 +45,7 @@ int gcweak_map_set(gcweak_map *m, const void *key, void *value)
 {
     if (m == NULL)
         return GCWEAK_EINVAL;
-    return gcw_table_put(&m->table, key, value);
+    return gcw_table_set(&m->table, key, value);
 }
 
 void *gcweak_map_get(gcweak_map *m, const void *key)
@@ -66,12 +68,12 @@ bool gcweak_map_has(gcweak_map *m, const void *key)
 
 bool gcweak_map_delete(gcweak_map *m, const void *key)
 {
-    return m != NULL && gcw_table_remove(&m->table, key);
+    return m != NULL && gcw_table_delete(&m->table, key);
 }
 
 size_t gcweak_map_size(gcweak_map *m)
 {
-    return m != NULL ? gcw_table_count(&m->table) : 0;
+    return m != NULL ? gcw_table_size(&m->table) : 0;
 }
 
 void gcweak_map_clear(gcweak_map *m)

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a table without a lock.
+ *
+ * Readers probe the published index and compare key words in the entries,
+ * and accept what they read only if the table's sequence counter says no
+ * writer changed an entry or the index meanwhile (lock.h). Writers hold the
+ * mutex and make the sequence odd around each change a reader could see
+ * half-done; a rebuild fills a new index while readers go on probing the
+ * old one, which stays valid (rebuild.c). Every load is atomic and every
+ * table a reader can reach stays valid memory, so a torn read can only be
+ * retried, never crash.
+ *
+ * What a collection leaves is harmless to a reader: a dead entry's key word
+ * is 0 and matches no key, whenever the collector writes it. Values are
+ * another matter: one read just before a collection that did not mark the
+ * map's values may be gone after it, so the reader asks trust.c after
+ * reading, and reads again under the mutex when the answer is no.
+ *
+ * A reader that keeps failing validation, because writers keep the table
+ * busy, waits on the mutex instead: progress is guaranteed, at the price of
+ * the lock.
+ */
+#include "read.h"
+
+/* Failed optimistic reads before a reader waits for the writer. */
+enum { OPTIMISTIC_READS = 64 };
+
+/* Out of line so that the fast path (read.h) saves no registers and stays
+ * short. */
+bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v)
+{
+    GCW_ASSERT_NOT_HELD(&t->lock);
+    for (int attempt = 0; attempt < OPTIMISTIC_READS && !gcw_values_suspect(t); attempt++) {
+        gcw_cpu_relax();
+        unsigned s = gcw_seq_read_begin(&t->seq);
+        bool found =
+            gcw_table_read(t, atomic_load_explicit(&t->index, memory_order_acquire), k, v) != NULL;
+        if (gcw_seq_read_valid(&t->seq, s) && !gcw_values_suspect(t))
+            return found;
+    }
+    /* Under the mutex no writer interferes, but a collection still can:
+     * when the pass is not running, one that completes between the drop
+     * and the read may have reclaimed a value stored since. Read again. */
+    bool warn = false;
+    bool found = false;
+    for (;;) {
+        gcw_mutex_lock(&t->lock);
+        warn |= gcw_values_drop_suspect(t);
+        GC_word before = gcw_gc_no();
+        found = gcw_table_read(t, atomic_load_explicit(&t->index, memory_order_relaxed), k, v) !=
+                NULL;
+        atomic_thread_fence(memory_order_acquire);
+        bool settled = gcw_gc_no() == before || !gcw_values_suspect(t);
+        gcw_mutex_unlock(&t->lock);
+        if (settled)
+            break;
+    }
+    if (warn)
+        gcw_values_warn_dropped();
+    return found;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The read protocol: get and has, without a lock (read.c holds the slow
+ * path and says why it is safe).
+ *
+ * Inline here so that each public query (gcweak_map_get, lookup and has,
+ * gcweak_set_has) compiles into one short function: the key's word, hash
+ * and fingerprint computed once, one probe of the index, one sequence
+ * check, and the trust check of the values read.
+ */
+#ifndef GCWEAK_READ_H
+#define GCWEAK_READ_H
+
+#include "removal.h"
+#include "trust.h"
+
+/* One probe of index ix, with or without the mutex: the entry's key word
+ * address or NULL, its value in *v (untouched for sets). */
+static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_index *ix,
+                                               const struct gcw_key *k, void **v)
+{
+    size_t id = 0;
+    _Atomic gcw_word *key = gcw_index_find(ix, &t->entries, k, &id);
+    if (key != NULL && t->entries.stride == 2)
+        *v = atomic_load_explicit(gcw_entry_value(key), memory_order_relaxed);
+    return key;
+}
+
+/* The read under the mutex, when the optimistic one failed or the values
+ * are suspect. Mutex NOT held. */
+bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v);
+
+/* Whether key is present, and its value in *value_out (when not NULL). */
+static inline bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
+{
+    struct gcw_key k = gcw_key_of(key);
+    if (!gcw_word_is_key(k.word))
+        return false;
+    void *v = NULL;
+    unsigned s = gcw_seq_read_begin(&t->seq);
+    bool found =
+        gcw_table_read(t, atomic_load_explicit(&t->index, memory_order_acquire), &k, &v) != NULL;
+    /* Validated after the read: a collection that did not mark the values
+     * meanwhile may have reclaimed the value just read. */
+    if (!gcw_seq_read_valid(&t->seq, s) || gcw_values_suspect(t))
+        found = gcw_table_get_locked(t, &k, &v);
+    /* Written only now: a read that failed validation may have set v. */
+    if (found && value_out != NULL)
+        *value_out = v;
+    gcw_removals_deliver_due(t);
+    return found;
+}
+
+#endif /* GCWEAK_READ_H */

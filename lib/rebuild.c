@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rebuilds: how a table grows, shrinks, and drops dead entries.
+ *
+ * WHY ONLY THE INDEX. Each entry's key word is a disappearing link, and
+ * bdwgc's cost for a link depends on where its slot sits: registered once at
+ * ascending addresses, it is several times cheaper to register and to clear
+ * than at scattered hash positions, and moving it costs a walk of the
+ * collector's link table. So entries stay where they were put, and only the
+ * index, which holds entry numbers, is rebuilt: to grow, to shrink, and to
+ * drop entries the collector cleared or a delete removed.
+ *
+ * WHILE READERS READ. A rebuild fills its new index while readers go on
+ * probing the old one, which stays valid: the entries it names stay in use
+ * until the new one is published, in one write section. Entries the
+ * collector cleared are freed by the rebuild that leaves them out; an older
+ * index may still name them, but its readers fail validation before an
+ * entry is reused, which only a set after the new index is published does.
+ * Out of memory for a new index, the old one is rebuilt where it is, inside
+ * one write section: readers retry, then wait on the mutex.
+ *
+ * WHEN. A set that would fill the index past three quarters rebuilds it for
+ * twice the live entries; a set that needs a new chunk of storage first
+ * rebuilds if most entries in use are dead, freeing them for reuse; a
+ * delete that leaves fewer live entries than an eighth of the index
+ * rebuilds it smaller. Dead entries thus cost nothing until the sets that
+ * fill the index pay for dropping them.
+ */
+#include "rebuild.h"
+
+#include "check.h"
+
+/* Mutex held. Adds every live entry to ix, which no reader sees, and frees
+ * the entries the collector cleared (not those pending removal). Returns
+ * how many it added. */
+static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
+{
+    size_t indexed = 0;
+    struct gcw_span s;
+    GCW_FOR_EACH_SPAN(&t->entries, s)
+        for (size_t i = 0; i < s.n; i++) {
+            if (!gcw_flag_get(&s, i, GCW_IN_USE))
+                continue;
+            gcw_word w = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
+            if (gcw_word_is_key(w)) {
+                struct gcw_key k = gcw_key_of_word(w);
+                gcw_index_add_unpublished(ix, &k, s.first_id + i);
+                indexed++;
+            } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
+                /* The collector dropped its link with the key. */
+                (void)gcw_entries_delete(&t->entries, s.first_id + i);
+            }
+        }
+    return indexed;
+}
+
+/* Mutex held. Rebuilds ix, the published index, where it is. */
+static void rebuild_in_place(struct gcw_table *t, struct gcw_index *ix)
+{
+    gcw_seq_write_begin(&t->seq);
+    for (size_t i = 0; i < ix->capacity; i++)
+        atomic_store_explicit(&ix->slot[i], GCW_ISLOT_EMPTY, memory_order_relaxed);
+    ix->used = 0;
+    t->live = index_live_entries(t, ix);
+    gcw_seq_write_end(&t->seq);
+}
+
+int gcw_rebuild(struct gcw_table *t, size_t extra)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    for (;;) {
+        struct gcw_index *old = atomic_load_explicit(&t->index, memory_order_relaxed);
+        size_t live = gcw_entries_count_live(&t->entries);
+        size_t capacity = gcw_index_capacity_for(live + extra);
+        if (capacity == 0)
+            return GCWEAK_ENOMEM;
+        gcw_mutex_unlock(&t->lock);
+        struct gcw_index *fresh = gcw_index_new(capacity);
+        gcw_mutex_lock(&t->lock);
+        if (atomic_load_explicit(&t->index, memory_order_relaxed) != old)
+            return GCWEAK_OK;
+        /* Collections only lower the count; sets made while we allocated
+         * may have raised it past what fresh holds. */
+        live = gcw_entries_count_live(&t->entries);
+        GC_word counted_at = gcw_collections_settled();
+        if (fresh == NULL) {
+            if (old == NULL || (live + extra) * 4 > gcw_index_capacity(old) * 3)
+                return GCWEAK_ENOMEM;
+            rebuild_in_place(t, old);
+        } else {
+            if ((live + extra) * 4 > capacity * 3)
+                continue;
+            t->live = index_live_entries(t, fresh);
+            gcw_seq_write_begin(&t->seq);
+            atomic_store_explicit(&t->index, fresh, memory_order_release);
+            gcw_note_store(&t->index, fresh);
+            gcw_seq_write_end(&t->seq);
+        }
+        GCW_ASSERT(t->live <= live);
+        t->live_gc_no = counted_at;
+#ifdef GCWEAK_ASSERTS
+        gcw_table_check(t);
+#endif
+        return GCWEAK_OK;
+    }
+}
+
+int gcw_rebuild_add_chunk(struct gcw_table *t, size_t id)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    unsigned c = gcw_entry_place(id).chunk;
+    gcw_mutex_unlock(&t->lock);
+    gcw_word *block = gcw_entries_alloc_chunk(t->entries.kind, c);
+    gcw_mutex_lock(&t->lock);
+    if (block == NULL)
+        return GCWEAK_ENOMEM;
+    if (atomic_load_explicit(&t->entries.chunk[c], memory_order_relaxed) == NULL)
+        gcw_entries_install_chunk(&t->entries, c, block);
+    return GCWEAK_OK;
+}
+
+void gcw_rebuild_count_live(struct gcw_table *t)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    GC_word gc_no = gcw_collections_settled();
+    if (gc_no == t->live_gc_no)
+        return;
+    t->live = gcw_entries_count_live(&t->entries);
+    t->live_gc_no = gc_no;
+}
+
+bool gcw_rebuild_mostly_dead(struct gcw_table *t)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    gcw_rebuild_count_live(t);
+    size_t top = atomic_load_explicit(&t->entries.top, memory_order_relaxed);
+    return t->live < (top - t->entries.free_count) / 2;
+}
+
+bool gcw_rebuild_too_sparse(const struct gcw_table *t, const struct gcw_index *ix)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    size_t cap = gcw_index_capacity(ix);
+    return cap > gcw_index_capacity_for(0) && t->live * 8 < cap;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which values a map may hand out.
+ *
+ * A map's values live in pointer-free memory, where the marker never
+ * looks; a value stays alive only because the pass (ephemeron.c) marks it
+ * in every collection. A collection that did not mark a map's values may
+ * have reclaimed any of them, and it happens two ways:
+ *   - the collection ran without the pass: another component replaced the
+ *     collection-event callback without chaining to it (gcw_pass_kept_up);
+ *   - the map was unreachable when the pass ran, so its values were left
+ *     for the collector, and a finalizer revived the map afterwards
+ *     (the pass records that collection in the storage's unreached_gc_no).
+ * Every read checks, after reading, that no such collection happened since
+ * the map last dropped its values; if one did, the read is done again under
+ * the mutex, which first drops them all. Dropped values read as NULL; the
+ * keys stay. A missed pass is worth a warning (something replaced our
+ * callback); a revival is documented behaviour and is not.
+ */
+#include "trust.h"
+
+bool gcw_values_recheck(struct gcw_table *t, GC_word now)
+{
+    if (!gcw_pass_kept_up(t->dropped_at_gc_no) ||
+        atomic_load_explicit(&t->entries.unreached_gc_no, memory_order_acquire) >
+            t->dropped_at_gc_no)
+        return true;
+    atomic_store_explicit(&t->kept_up_at, now, memory_order_relaxed);
+    return false;
+}
+
+bool gcw_values_drop_suspect(struct gcw_table *t)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    if (!gcw_values_suspect(t))
+        return false;
+    GC_word gc_no = gcw_collections_settled();
+    if (gc_no == t->dropped_at_gc_no)
+        return false; /* dropped already, and no collection since */
+    bool missed = !gcw_pass_kept_up(t->dropped_at_gc_no);
+    gcw_seq_write_begin(&t->seq);
+    struct gcw_span s;
+    GCW_FOR_EACH_SPAN(&t->entries, s)
+        for (size_t i = 0; i < s.n; i++) {
+            atomic_store_explicit(gcw_span_value(&s, i), NULL, memory_order_relaxed);
+            if (gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
+                /* As a delivery would: the program may free the key now. */
+                gcw_flag_set(&s, i, GCW_PENDING_REMOVAL, false);
+                gcw_link_unregister(gcw_span_key(&s, i));
+            }
+        }
+    gcw_seq_write_end(&t->seq);
+    t->dropped_at_gc_no = gc_no;
+    bool warn = missed && !t->warned;
+    t->warned |= missed;
+    return warn;
+}
+
+void gcw_values_warn_dropped(void)
+{
+    GC_get_warn_proc()("GC Warning: gcweak: collections ran without gcweak's pass "
+                       "(collection-event callback replaced?); a map's values were "
+                       "dropped\n", (GC_word)0);
+}

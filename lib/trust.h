@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Whether the values a read found may be handed out (trust.c).
+ */
+#ifndef GCWEAK_TRUST_H
+#define GCWEAK_TRUST_H
+
+#include "table.h"
+
+/* The check behind gcw_values_suspect, once per collection and map. */
+bool gcw_values_recheck(struct gcw_table *t, GC_word now);
+
+/* Whether a collection may have failed to mark this map's values since it
+ * last looked: what it reads can then no longer be trusted. Called after
+ * the values it vouches for were read. Every lookup asks, so the answer is
+ * cached per collection: one load of the collection count in the common
+ * case, and none for kinds whose values the pass does not mark. */
+static inline bool gcw_values_suspect(struct gcw_table *t)
+{
+    if (!gcw_kind_traces_values(t->entries.kind))
+        return false;
+    GC_word now = gcw_gc_no();
+    if (now == atomic_load_explicit(&t->kept_up_at, memory_order_relaxed))
+        return false;
+    return gcw_values_recheck(t, now);
+}
+
+/* Mutex held. Drops every value of a map whose values are suspect, and the
+ * removals waiting for its callback. Returns whether the warning is due;
+ * the caller gives it (gcw_values_warn_dropped) once it let go of the
+ * mutex, since the warn proc may use this map. */
+bool gcw_values_drop_suspect(struct gcw_table *t);
+void gcw_values_warn_dropped(void);
+
+#endif /* GCWEAK_TRUST_H */
