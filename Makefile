@@ -15,7 +15,7 @@ BUILD_PACKAGES = cmd:cmake=cmake cmd:make=make cmd:cc=gcc cmd:pkg-config=pkg-con
 TEST_PACKAGES = $(BUILD_PACKAGES) pc:check=check cmd:c++=g++ \
                 --want cmd:abidiff=abigail-tools
 
-.PHONY: all deps test-deps test bench docs install uninstall package abi-check abi-baseline clean
+.PHONY: all deps test-deps test test-release bench docs install uninstall package abi-check abi-baseline clean
 
 all: deps
 	cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DGCWEAK_ASSERTS=OFF \
@@ -34,6 +34,15 @@ test: test-deps
 	cmake -S . -B $(BUILD) -DGCWEAK_WERROR=ON -DGCWEAK_ASSERTS=ON -DGCWEAK_BUILD_TESTS=ON
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The README's plain "With CMake directly" Release build, tests included as
+# it builds them where Check is installed (no asserts, no -Werror), in a tree
+# of its own; ctest fails if that build produced no tests.
+TEST_RELEASE_BUILD ?= $(BUILD)/test-release
+test-release: test-deps
+	cmake -S . -B $(TEST_RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(TEST_RELEASE_BUILD) -j $(JOBS)
+	cd $(TEST_RELEASE_BUILD) && ctest --output-on-failure --no-tests=error -j $(JOBS)
 
 bench: deps
 	bash bench/run.sh

@@ -124,6 +124,9 @@ static void *note_collections_so_far(void *unused)
     return NULL;
 }
 
+/* The loader, which only the installation needs. */
+#include "image.h"
+
 int gcw_pass_install(void)
 {
     if (atomic_load_explicit(&installed, memory_order_acquire))
@@ -133,6 +136,7 @@ int gcw_pass_install(void)
      * public constant for the pointer-free kind: ask an object of it. */
     void *probe = GC_MALLOC_ATOMIC(sizeof(GC_word));
     int kind = probe != NULL ? GC_get_kind_and_size(probe, NULL) : -1;
+    GC_on_collection_event_proc chained_to = NULL;
     gcw_mutex_lock(&install_lock);
     if (!atomic_load_explicit(&installed, memory_order_relaxed) && kind >= 0) {
         pointer_free_kind = kind;
@@ -140,8 +144,15 @@ int gcw_pass_install(void)
         GC_set_on_collection_event(on_collection_event);
         (void)GC_call_with_alloc_lock(note_collections_so_far, NULL);
         atomic_store_explicit(&installed, true, memory_order_release);
+        chained_to = previous_callback;
     }
     gcw_mutex_unlock(&install_lock);
+    /* From now on every collection calls chained_to, so its plugin (another
+     * copy of gcweak that made a map first, say) can no longer unhook itself
+     * and must not be unmapped by a dlclose: image.c. Outside our lock, as
+     * it takes the loader's, which a thread whose plugin constructor makes
+     * a map holds while it waits for ours. */
+    gcw_keep_mapped(chained_to);
     return atomic_load_explicit(&installed, memory_order_acquire) ? GCWEAK_OK : GCWEAK_ENOMEM;
 }
 
@@ -150,7 +161,10 @@ int gcw_pass_install(void)
  * collector calling into unmapped code. While our callback is the installed
  * one, put back the one we chained to. If another component installed itself
  * after us and chains to us, the collector reaches us through it, and
- * nothing we can do here unhooks that: such a plugin must stay loaded. */
+ * nothing we can do here unhooks that. Another copy of gcweak that chained
+ * to us made our object permanent when it did (install_callback_once, with
+ * glibc), so a dlclose does not unload us and this runs only at exit; any
+ * other component that chains to us must keep us loaded itself. */
 __attribute__((destructor)) static void uninstall_callback(void)
 {
     if (atomic_load_explicit(&installed, memory_order_acquire) &&
