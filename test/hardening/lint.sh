@@ -20,7 +20,7 @@ cd "$root"
 status=0
 
 echo "== clang-tidy ($("$tidy" --version | sed -n 's/.*LLVM version //p'))"
-for f in lib/*.c; do
+for f in lib/*.c lib/engine/*.c; do
     "$tidy" -p "$build" --quiet "$f" 2>/dev/null || status=1
 done
 

@@ -15,7 +15,7 @@
 #include <gc/gc.h>
 
 #include "../hardening/hardening.h"
-#include "check.h"
+#include "consistency.h"
 #include "read.h"
 
 enum { KEPT = 3000, EXTRA = 20000, DYING = 20000 };
@@ -38,7 +38,7 @@ static _Atomic gcw_word *entry_of(struct gcw_table *t, const void *key, size_t *
     return gcw_index_find(ix, &t->entries, &k, id);
 }
 
-/* The table's own consistency check (check.c), under the table mutex. It
+/* The table's own consistency check (consistency.c), under the table mutex. It
  * exists in the test build only; a Release tree runs the rest of this test
  * against its optimised objects without it. */
 static void check_table(struct gcw_table *t)

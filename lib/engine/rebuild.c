@@ -28,7 +28,7 @@
  */
 #include "rebuild.h"
 
-#include "check.h"
+#include "consistency.h"
 
 /* Mutex held. Adds every live entry to ix, which no reader sees, and frees
  * the entries the collector cleared (not those pending removal). Returns

@@ -27,7 +27,7 @@
  */
 #include "table.h"
 
-#include "check.h"
+#include "consistency.h"
 #include "fork.h"
 #include "read.h"
 #include "rebuild.h"

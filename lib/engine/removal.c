@@ -20,7 +20,7 @@
  */
 #include "removal.h"
 
-#include "check.h"
+#include "consistency.h"
 #include "trust.h"
 
 /* Removal callbacks delivered per hold of the mutex. */

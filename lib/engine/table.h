@@ -5,14 +5,14 @@
  * mutex and a reader sequence counter (lock.h). The files above it each do
  * one part of its work:
  *
- *   trust.c     whether the values a read found may be handed out
- *   check.c     its consistency check, after every write in the test build
- *   removal.c   delivery of removals to the callback
- *   rebuild.c   new indexes: to grow, to shrink, to drop dead entries
- *   fork.c      the fork handlers
- *   read.h/.c   the lock-free read (get, has), and its locked fallback
- *   table.c     creating a table; set, delete, clear, size, stats
- *   foreach.c   the snapshot walk
+ *   trust.c        whether the values a read found may be handed out
+ *   consistency.c  its consistency check, after every write in the test build
+ *   removal.c      delivery of removals to the callback
+ *   rebuild.c      new indexes: to grow, to shrink, to drop dead entries
+ *   fork.c         the fork handlers
+ *   read.h, read.c the lock-free read (get, has), and its locked fallback
+ *   table.c        creating a table; set, delete, clear, size, stats
+ *   foreach.c      the snapshot walk
  *
  * The front ends (map.c, set.c) check arguments and call these.
  */
@@ -44,7 +44,7 @@ struct gcw_table {
      * collection marks them. */
     GC_word dropped_at_gc_no;
     bool warned;             /* the lost-values warning was given */
-    size_t writes_unchecked; /* the test build's full-check schedule (check.c) */
+    size_t writes_unchecked; /* the test build's full-check schedule (consistency.c) */
 };
 
 /* GCWEAK_OK, GCWEAK_ENOMEM (also for a capacity hint no index can hold).

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The table's consistency check (check.c), compiled in the test build only
+ * The table's consistency check (consistency.c), compiled in the test build only
  * (GCWEAK_ASSERTS).
  */
-#ifndef GCWEAK_CHECK_H
-#define GCWEAK_CHECK_H
+#ifndef GCWEAK_CONSISTENCY_H
+#define GCWEAK_CONSISTENCY_H
 
 #include "table.h"
 
@@ -22,4 +22,4 @@ void gcw_table_check_write(struct gcw_table *t, size_t id, size_t at);
 #  define GCW_CHECK_WRITE(t, id, at) ((void)0)
 #endif
 
-#endif /* GCWEAK_CHECK_H */
+#endif /* GCWEAK_CONSISTENCY_H */

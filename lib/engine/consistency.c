@@ -9,16 +9,17 @@
  *     the count is made exact once per collection.
  *
  * WHEN. After every write, the entry and the index slot it changed are
- * checked. The whole table is checked after every rebuild, and after any
- * write once as many writes as the table has entries went by since the
- * last full check: each write thus pays a constant share of full checks,
- * and a breach a local check cannot see is found within one table's worth
- * of writes.
+ * checked. The whole table is checked after every rebuild and clear, and
+ * after any write once a quarter as many writes as the table has entries
+ * went by since the last full check (a growing table rebuilds every half
+ * table's worth of sets, which would otherwise hide what a rebuild
+ * recounts): each write pays a constant share of full checks, and a breach
+ * a local check cannot see is found within a quarter table of writes.
  *
  * The check holds the collector's lock, so that no collection clears key
  * words while it counts them; it allocates nothing and takes no other lock.
  */
-#include "check.h"
+#include "consistency.h"
 
 #ifdef GCWEAK_ASSERTS
 /* Fewer writes than this between full checks whatever the table's size,
@@ -66,7 +67,7 @@ static void *check_write_locked(void *arg)
 void gcw_table_check_write(struct gcw_table *t, size_t id, size_t at)
 {
     GCW_ASSERT_HELD(&t->lock);
-    if (++t->writes_unchecked > t->live + FULL_CHECK_MIN_WRITES) {
+    if (++t->writes_unchecked > t->live / 4 + FULL_CHECK_MIN_WRITES) {
         gcw_table_check(t);
         return;
     }

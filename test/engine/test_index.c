@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The index on its own: capacities, probes, deletes and the slots they
+ * leave, the three-quarter limit, fingerprints that are never trusted, and
+ * the load a table keeps it at between rebuilds.
+ */
+#include "engine.h"
+
+#include "read.h"
+
+#include <stdint.h>
+
+static void *new_object(void)
+{
+    void *p = GC_MALLOC(16);
+    ck_assert_ptr_nonnull(p);
+    return p;
+}
+
+START_TEST(capacities_are_twice_the_entries_in_whole_lines)
+{
+    ck_assert_uint_eq(gcw_index_capacity_for(0), 8);
+    ck_assert_uint_eq(gcw_index_capacity_for(4), 8);
+    ck_assert_uint_eq(gcw_index_capacity_for(5), 16);
+    ck_assert_uint_eq(gcw_index_capacity_for(100), 200);
+    ck_assert_uint_eq(gcw_index_capacity_for(1000001), 2000008);
+    for (size_t n = 0; n < 10000; n++) {
+        size_t cap = gcw_index_capacity_for(n);
+        ck_assert(cap % 8 == 0 && cap >= 2 * n && cap < 2 * n + 16);
+    }
+    ck_assert_uint_eq(gcw_index_capacity_for(GCW_MAX_ENTRIES + 1), 0);
+}
+END_TEST
+
+/* Keys set through probes are found, each at its own entry; others not. */
+START_TEST(probes_find_what_was_set)
+{
+    enum { N = 3000 };
+    struct gcw_entries *e = new_entries(GCW_KIND_EPHEMERON, N);
+    struct gcw_index *ix = gcw_index_new(gcw_index_capacity_for(N));
+    ck_assert_ptr_nonnull(ix);
+    void **keys = GC_MALLOC(N * sizeof *keys);
+    ck_assert_ptr_nonnull(keys);
+    for (size_t i = 0; i < N; i++) {
+        keys[i] = new_object();
+        struct gcw_key k = gcw_key_of(keys[i]);
+        size_t at = 0, id = 0;
+        ck_assert(!gcw_index_probe(ix, e, &k, &at, &id));
+        ck_assert(!gcw_index_too_full_for(ix, at));
+        size_t n = add_entry(e, keys[i], NULL);
+        gcw_index_set(ix, at, &k, n);
+    }
+    ck_assert_uint_eq(ix->used, N);
+    ck_assert_uint_eq(check_index(ix, e), N * (check_index(ix, e) != 0));
+    for (size_t i = 0; i < N; i++) {
+        struct gcw_key k = gcw_key_of(keys[i]);
+        size_t id = SIZE_MAX;
+        ck_assert_ptr_eq(gcw_index_find(ix, e, &k, &id), gcw_entry_key(e, i));
+        ck_assert_uint_eq(id, i);
+    }
+    for (int i = 0; i < 1000; i++) {
+        struct gcw_key k = gcw_key_of(new_object());
+        size_t id = 0;
+        ck_assert_ptr_null(gcw_index_find(ix, e, &k, &id));
+    }
+}
+END_TEST
+
+/* A deleted key's slot stays DELETED: later probes pass over it, and a set
+ * of a key whose probe meets it reuses it. */
+START_TEST(deleted_slots_keep_probes_going_and_are_reused)
+{
+    enum { N = 12 };
+    struct gcw_entries *e = new_entries(GCW_KIND_SET, N);
+    struct gcw_index *ix = gcw_index_new(gcw_index_capacity_for(N));
+    ck_assert_ptr_nonnull(ix);
+    void *keys[N];
+    size_t slot[N];
+    for (size_t i = 0; i < N; i++) {
+        keys[i] = new_object();
+        struct gcw_key k = gcw_key_of(keys[i]);
+        size_t id = 0;
+        ck_assert(!gcw_index_probe(ix, e, &k, &slot[i], &id));
+        gcw_index_set(ix, slot[i], &k, add_entry(e, keys[i], NULL));
+    }
+    for (size_t i = 0; i < N; i += 2) {
+        gcw_index_delete(ix, slot[i]);
+        (void)gcw_entries_delete(e, i);
+    }
+    for (size_t i = 0; i < N; i++) {
+        struct gcw_key k = gcw_key_of(keys[i]);
+        size_t at = 0, id = 0;
+        ck_assert(gcw_index_probe(ix, e, &k, &at, &id) == (i % 2 == 1));
+        if (i % 2 == 0)
+            ck_assert_uint_eq(at, slot[i]); /* its own DELETED slot comes first */
+        else
+            ck_assert(at == slot[i] && id == i);
+    }
+    ck_assert_uint_eq(ix->used, N);
+    check_entries(e);
+    ck_assert_uint_eq(check_index(ix, e), (N / 2) * (check_index(ix, e) != 0));
+}
+END_TEST
+
+/* Eight slots hold six keys; a seventh would need a rebuild. */
+START_TEST(at_most_three_quarters_of_the_slots_are_used)
+{
+    struct gcw_entries *e = new_entries(GCW_KIND_SET, 16);
+    struct gcw_index *ix = gcw_index_new(gcw_index_capacity_for(3));
+    ck_assert_ptr_nonnull(ix);
+    ck_assert_uint_eq(gcw_index_capacity(ix), 8);
+    for (int i = 0; i < 7; i++) {
+        void *key = new_object();
+        struct gcw_key k = gcw_key_of(key);
+        size_t at = 0, id = 0;
+        ck_assert(!gcw_index_probe(ix, e, &k, &at, &id));
+        if (i == 6) {
+            ck_assert(gcw_index_too_full_for(ix, at));
+            break;
+        }
+        ck_assert(!gcw_index_too_full_for(ix, at));
+        gcw_index_set(ix, at, &k, add_entry(e, key, NULL));
+    }
+    ck_assert_uint_eq(ix->used, 6);
+}
+END_TEST
+
+/* A slot with a key's fingerprint that names another key's entry, or an
+ * entry the collector cleared, finds nothing: the key word decides. */
+START_TEST(fingerprint_collisions_are_never_trusted)
+{
+    struct gcw_entries *e = new_entries(GCW_KIND_EPHEMERON, 16);
+    struct gcw_index *ix = gcw_index_new(gcw_index_capacity_for(4));
+    ck_assert_ptr_nonnull(ix);
+    void *a = new_object(), *b = new_object();
+    struct gcw_key ka = gcw_key_of(a), kb = gcw_key_of(b);
+    size_t at = 0, id = 0;
+    ck_assert(!gcw_index_probe(ix, e, &ka, &at, &id));
+    size_t ida = add_entry(e, a, b);
+    gcw_index_set(ix, at, &ka, ida);
+    /* b's fingerprint, on b's probe path, naming a's entry. */
+    ck_assert(!gcw_index_probe(ix, e, &kb, &at, &id));
+    gcw_index_set(ix, at, &kb, ida);
+    ck_assert_ptr_null(gcw_index_find(ix, e, &kb, &id));
+    ck_assert(!gcw_index_probe(ix, e, &kb, &at, &id));
+    ck_assert_ptr_nonnull(gcw_index_find(ix, e, &ka, &id));
+    ck_assert_uint_eq(id, ida);
+    /* a's entry cleared by the collector: a new object at a's address would
+     * have a's word and fingerprint, and must not find the dead entry. */
+    gcw_index_delete(ix, at);
+    atomic_store(gcw_entry_key(e, ida), GCW_KEY_CLEARED);
+    ck_assert_ptr_null(gcw_index_find(ix, e, &ka, &id));
+    ck_assert(!gcw_index_probe(ix, e, &ka, &at, &id));
+}
+END_TEST
+
+struct holder {
+    struct gcw_table table;
+};
+
+/* A table rebuilds its index for twice its live entries (load one half)
+ * when a set would take it past three quarters, and never otherwise. */
+START_TEST(tables_keep_the_load_between_a_half_and_three_quarters)
+{
+    enum { N = 20000 };
+    struct holder *h = GC_MALLOC(sizeof *h);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_int_eq(gcw_table_init(&h->table, h, GCW_KIND_SET, 0), GCWEAK_OK);
+    struct gcw_table *t = &h->table;
+    void **keys = GC_MALLOC_UNCOLLECTABLE(N * sizeof *keys);
+    ck_assert_ptr_nonnull(keys);
+    struct gcw_index *ix = NULL;
+    size_t rebuilds = 0;
+    for (size_t n = 0; n < N; n++) {
+        keys[n] = new_object();
+        size_t used_before = ix != NULL ? ix->used : 0;
+        ck_assert_int_eq(gcw_table_set(t, keys[n], NULL), GCWEAK_OK);
+        struct gcw_index *now = atomic_load(&t->index);
+        if (now != ix) {
+            if (ix != NULL) /* grown only past three quarters */
+                ck_assert_uint_gt((used_before + 1) * 4, gcw_index_capacity(ix) * 3);
+            ck_assert_uint_eq(gcw_index_capacity(now), gcw_index_capacity_for(n + 1));
+            ix = now;
+            rebuilds++;
+        }
+        ck_assert_uint_le(ix->used * 4, gcw_index_capacity(ix) * 3);
+    }
+    /* From a load of one half to three quarters: the capacity grows 1.5x a
+     * rebuild, about log1.5(2N / 8) = 21 rebuilds, not one per set. */
+    ck_assert_uint_le(rebuilds, 24);
+    for (size_t n = 0; n < N; n++)
+        ck_assert(gcw_table_get(t, keys[n], NULL));
+    GC_FREE(keys);
+}
+END_TEST
+
+Suite *index_suite(void)
+{
+    Suite *s = suite_create("index");
+    TCase *tc = tcase_create("index");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, capacities_are_twice_the_entries_in_whole_lines);
+    tcase_add_test(tc, probes_find_what_was_set);
+    tcase_add_test(tc, deleted_slots_keep_probes_going_and_are_reused);
+    tcase_add_test(tc, at_most_three_quarters_of_the_slots_are_used);
+    tcase_add_test(tc, fingerprint_collisions_are_never_trusted);
+    tcase_add_test(tc, tables_keep_the_load_between_a_half_and_three_quarters);
+    suite_add_tcase(s, tc);
+    return s;
+}
