@@ -11,6 +11,14 @@ void *new_key(size_t bytes)
     return p;
 }
 
+void *new_tagged_key(uintptr_t id)
+{
+    struct key *k = new_key(sizeof *k);
+    k->magic = KEY_MAGIC;
+    k->id = id;
+    return k;
+}
+
 void **key_array(size_t n)
 {
     void **a = calloc(n, sizeof *a);

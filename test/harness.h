@@ -17,6 +17,7 @@
 #include <check.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gcweak.h"
 
@@ -54,6 +55,18 @@ static inline __attribute__((always_inline)) void collect(int rounds)
 /* A value object of `bytes` whose finalization increments *counter. */
 void *new_counted_value(size_t bytes, atomic_long *counter);
 
+/* Keys that say what they are, so that a visitor or a removal callback can
+ * tell a key object from memory the collector reclaimed and reused. */
+#define KEY_MAGIC 0x6B6579u /* "key": every key object carries it */
+
+struct key {
+    uintptr_t magic;
+    uintptr_t id;
+};
+
+/* A struct key from new_key, carrying KEY_MAGIC and `id`. */
+void *new_tagged_key(uintptr_t id);
+
 /* Suites, one per file. */
 Suite *errors_suite(void);
 Suite *map_suite(void);
@@ -62,7 +75,11 @@ Suite *keys_suite(void);
 Suite *death_suite(void);
 Suite *threads_suite(void);
 Suite *ephemeron_suite(void);
-Suite *features_suite(void);
+Suite *get_or_create_suite(void);
+Suite *foreach_suite(void);
+Suite *stats_suite(void);
+Suite *pointer_free_suite(void);
+Suite *removal_suite(void);
 Suite *reclaim_suite(void);
 
 #endif
