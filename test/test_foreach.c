@@ -11,7 +11,6 @@
 #endif
 
 enum { N = 5000 };
-#define TOLERATED(n) ((n) / 20)
 
 struct walk {
     gcweak_map *m;

@@ -5,7 +5,6 @@
 #include "harness.h"
 
 enum { N = 5000 };
-#define TOLERATED(n) ((n) / 20)
 
 /* Each value is the address of an object nothing else references. */
 static NOINLINE void store_addresses(gcweak_map *m, void **keys, size_t n,

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 enum { N = 5000 };
-#define TOLERATED(n) ((n) / 20)
 
 struct removals {
     gcweak_map *m;
