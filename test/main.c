@@ -77,7 +77,11 @@ int main(void)
     srunner_add_suite(sr, threads_suite());
 #endif
     srunner_add_suite(sr, ephemeron_suite());
-    srunner_add_suite(sr, features_suite());
+    srunner_add_suite(sr, get_or_create_suite());
+    srunner_add_suite(sr, foreach_suite());
+    srunner_add_suite(sr, stats_suite());
+    srunner_add_suite(sr, pointer_free_suite());
+    srunner_add_suite(sr, removal_suite());
     srunner_add_suite(sr, reclaim_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

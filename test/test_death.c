@@ -10,9 +10,6 @@
 
 enum { DYING = 10000, KEPT = 2000 };
 
-/* At most 5% of `dying` may survive conservatively. */
-#define TOLERATED(dying) ((dying) / 20)
-
 /* The disguised addresses of dead keys: asking for them reads no memory,
  * so it is safe even after the objects are reclaimed. */
 static GC_word *hidden_dead;

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 
 enum { N = 10000 };
-#define TOLERATED(n) ((n) / 20)
 
 /* A value object pointing at `target` (a key), optionally counted. */
 struct node {

@@ -14,9 +14,6 @@
 
 enum { CONTAINERS = 2000 };
 
-/* At most 5% may survive conservatively. */
-#define TOLERATED(n) ((n) / 20)
-
 /* The map kinds whose values could point anywhere, and a set reached only
  * from such a map. */
 enum kind { EPHEMERON, WEAK_KEYS, POINTER_FREE, SET_FROM_MAP, KINDS };

@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "../harness/collect.h"
+
 #define CHECK(cond) do { if (!(cond)) { \
     std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
     std::exit(1); } } while (0)
@@ -38,24 +40,6 @@ struct witness : public gc_cleanup {
     int *destroyed;
     int answer = 42;
 };
-
-__attribute__((noinline)) void clear_stack()
-{
-    volatile char junk[64 * 1024];
-    for (std::size_t i = 0; i < sizeof junk; i++)
-        junk[i] = 0;
-}
-
-/* Always inlined, so the first clear starts from the caller's frame: a frame
- * of its own would lie, uncleared, over a helper's stale pointers. */
-inline __attribute__((always_inline)) void collect()
-{
-    for (int i = 0; i < 4; i++) {
-        clear_stack();
-        GC_gcollect();
-        GC_invoke_finalizers();
-    }
-}
 
 constexpr int N = 10000;
 constexpr std::size_t tolerance = N / 20;   /* conservative survivors */
@@ -142,7 +126,7 @@ void keys_die_and_removal()
     CHECK(keep != nullptr);
     fill(m, s, keep);
     CHECK(m.size() >= N / 2 && s.size() >= N / 2);   /* odd keys may die already */
-    collect();
+    collect(4);
     std::size_t map_left = m.size() - N / 2, set_left = s.size() - N / 2;
     std::printf("weak_cxx: %zu of %d dead keys left in the map, %zu in the set, %ld removals\n",
                 map_left, N / 2, set_left, removed);
@@ -158,7 +142,7 @@ void keys_die_and_removal()
     m.on_removal([](std::uintptr_t) { throw std::runtime_error("removal failed"); });
     for (int i = 0; i < N / 2; i += 2)
         keep[i] = nullptr;
-    collect();
+    collect(4);
     bool thrown = false;
     try {
         (void)m.size();
@@ -175,7 +159,7 @@ void keys_die_and_removal()
     m.on_removal([](std::uintptr_t) {});
     for (int i = 1; i < N / 2; i += 4)
         keep[i] = nullptr;
-    collect();                               /* removals pending, undelivered */
+    collect(4);                              /* removals pending, undelivered */
     bool from_on_removal = false;
     try {
         m.on_removal([](std::uintptr_t) { throw std::runtime_error("pending removal"); });
@@ -191,7 +175,7 @@ void keys_die_and_removal()
     /* Replacing the callback lets the witness go (in 100 of 100 runs of
      * each collector mode; up to 10 rounds for conservative leftovers). */
     for (int i = 0; i < 10 && !witness_destroyed; i++)
-        collect();
+        collect(4);
     CHECK(witness_destroyed == 1);
     GC_FREE(keep);
     std::puts("weak_cxx: keys die, removal callback ok");
@@ -273,7 +257,7 @@ void handles()
 {
     /* A handle the collector cannot see (malloc'd) still keeps its map. */
     auto *h = static_cast<gcweak::weak_map<node *, int> *>(handle_in_malloc_memory());
-    collect();
+    collect(4);
     CHECK(watched_alive());
     node *k = new node(1);
     h->set(k, 5);
@@ -289,7 +273,7 @@ void handles()
     CHECK(moved.get(k).value() == 6);
     h->~weak_map();
     std::free(h);
-    collect();
+    collect(4);
     CHECK(watched_alive());                  /* `moved` still holds it */
     CHECK(moved.get(k).value() == 6);
 
@@ -298,7 +282,7 @@ void handles()
     GC_unregister_disappearing_link(reinterpret_cast<void **>(&watched));
     dropped_handle();
     for (int i = 0; i < 10 && watched_alive(); i++)
-        collect();
+        collect(4);
     CHECK(!watched_alive());
     std::puts("weak_cxx: handles ok");
 }

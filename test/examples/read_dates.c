@@ -76,6 +76,10 @@ int main(void)
     CHECK(gcweak_map_size(read_dates) == MESSAGES / 4 * 3);
 
     delete_old_mail();
+    /* In main itself, not in a collect() function: clear_stack() then zeroes
+     * the stack right below main, where receive_and_read_mail() left stale
+     * message pointers. A function's own frame would sit on them,
+     * uncleared. */
     for (int round = 0; round < 4; round++) {
         clear_stack();
         GC_gcollect();

@@ -87,6 +87,10 @@ int main(void)
     CHECK(released == 0);           /* every result is still in use */
 
     close_documents();
+    /* In main itself, not in a collect() function: clear_stack() then zeroes
+     * the stack right below main, where open_documents() left stale
+     * document pointers. A function's own frame would sit on them,
+     * uncleared. */
     for (int round = 0; round < 4; round++) {
         clear_stack();
         GC_gcollect();

@@ -69,6 +69,9 @@ int main(void)
     CHECK(!gcweak_set_delete(unread, mailbox[0]));      /* already read */
 
     delete_old_mail();
+    /* In main itself, not in a collect() function: clear_stack() then zeroes
+     * the stack right below main, where receive_mail() left stale message
+     * pointers. A function's own frame would sit on them, uncleared. */
     for (int round = 0; round < 4; round++) {
         clear_stack();
         GC_gcollect();

@@ -70,6 +70,9 @@ int main(void)
     CHECK(visit_count(online[7]) == 2);
 
     users_leave();
+    /* In main itself, not in a collect() function: clear_stack() then zeroes
+     * the stack right below main, where users_arrive() left stale user
+     * pointers. A function's own frame would sit on them, uncleared. */
     for (int round = 0; round < 4; round++) {
         clear_stack();
         GC_gcollect();

@@ -33,7 +33,7 @@ static void *tag(size_t a, size_t b)
 static void **kept;
 static void store_kept(gcweak_map *m, gcweak_set *s)
 {
-    kept = hard_root_array(KEPT);
+    kept = key_array(KEPT);
     for (size_t i = 0; i < KEPT; i++) {
         kept[i] = GC_MALLOC(40);
         REQUIRE(kept[i] != NULL);
@@ -52,8 +52,8 @@ static void check_kept(gcweak_map *m, gcweak_set *s, const char *when)
 
 /* ------------------------------------------------- misaligned pointers */
 
-static HARD_NOINLINE void store_misaligned(gcweak_map *m, gcweak_set *s, void **objs,
-                                           size_t n)
+static NOINLINE void store_misaligned(gcweak_map *m, gcweak_set *s, void **objs,
+                                      size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char *o = GC_MALLOC(40);
@@ -82,25 +82,25 @@ static size_t misaligned_wrong(gcweak_map *m, gcweak_set *s, void **objs, size_t
 
 static void misaligned(gcweak_map *m, gcweak_set *s)
 {
-    void **objs = hard_root_array(MISALIGNED);
+    void **objs = key_array(MISALIGNED);
     size_t before_m = gcweak_map_size(m);
     store_misaligned(m, s, objs, MISALIGNED);
-    hard_collect(3);
+    collect(3);
     CHECK(misaligned_wrong(m, s, objs, 0, MISALIGNED) == 0);
     CHECK(gcweak_map_size(m) == before_m + MISALIGNED * NODD);
     for (size_t i = MISALIGNED / 2; i < MISALIGNED; i++)
         objs[i] = NULL;
-    hard_collect(4);
+    collect(4);
     size_t dropped = (MISALIGNED - MISALIGNED / 2) * NODD;
     size_t size = gcweak_map_size(m);
     size_t expect = before_m + (MISALIGNED / 2) * NODD;
     printf("bad_input misaligned: %zu keys, after dropping %zu: map size %zu "
            "(expected %zu + at most %zu), wrong %zu\n",
-           (size_t)MISALIGNED * NODD, dropped, size, expect, HARD_TOLERATED(dropped),
+           (size_t)MISALIGNED * NODD, dropped, size, expect, TOLERATED(dropped),
            misaligned_wrong(m, s, objs, 0, MISALIGNED / 2));
     CHECK(misaligned_wrong(m, s, objs, 0, MISALIGNED / 2) == 0);
-    CHECK(size >= expect && size <= expect + HARD_TOLERATED(dropped));
-    CHECK(gcweak_set_size(s) <= expect + HARD_TOLERATED(dropped));
+    CHECK(size >= expect && size <= expect + TOLERATED(dropped));
+    CHECK(gcweak_set_size(s) <= expect + TOLERATED(dropped));
     /* Leave the map as it was. */
     for (size_t i = 0; i < MISALIGNED / 2; i++)
         for (size_t j = 0; j < NODD; j++) {
@@ -130,7 +130,7 @@ static void past_the_end(gcweak_map *m, gcweak_set *s)
         CHECK(rc == GCWEAK_OK || rc == GCWEAK_EINVAL);
         rc = gcweak_set_add(s, beyond);
         CHECK(rc == GCWEAK_OK || rc == GCWEAK_EINVAL);
-        hard_collect(1);
+        collect(1);
         CHECK(gcweak_map_get(m, past) == tag(r, 1));
         CHECK(gcweak_set_has(s, past));
         (void)gcweak_map_delete(m, beyond);
@@ -155,7 +155,7 @@ static size_t large_offsets(size_t *out)
     return n;
 }
 
-static HARD_NOINLINE void store_large(gcweak_map *m, gcweak_set *s, void **objs)
+static NOINLINE void store_large(gcweak_map *m, gcweak_set *s, void **objs)
 {
     size_t off[8];
     size_t noff = large_offsets(off);
@@ -188,15 +188,15 @@ static void large(gcweak_map *m, gcweak_set *s)
 {
     size_t off[8];
     size_t noff = large_offsets(off);
-    void **objs = hard_root_array(LARGE);
+    void **objs = key_array(LARGE);
     size_t before = gcweak_map_size(m);
     store_large(m, s, objs);
-    hard_collect(3);
+    collect(3);
     CHECK(large_wrong(m, s, objs, 0, LARGE) == 0);
     CHECK(gcweak_map_size(m) == before + LARGE * noff);
     for (size_t i = LARGE / 2; i < LARGE; i++)
         objs[i] = NULL;
-    hard_collect(4);
+    collect(4);
     size_t size = gcweak_map_size(m), expect = before + (LARGE / 2) * noff;
     printf("bad_input large objects: %d x %d bytes, %zu keys each; after dropping "
            "half: map size %zu (expected %zu), wrong %zu\n",
@@ -238,9 +238,9 @@ int main(void)
     hard_standard_checks("bad_input atomic keys", atomic_key);
     check_kept(m, s, "after atomic keys");
 
-    hard_collect(2);
+    collect(2);
     CHECK(gcweak_map_size(m) == KEPT);
     CHECK(gcweak_set_size(s) == KEPT);
     check_kept(m, s, "at the end");
-    return hard_exit_status("bad_input");
+    return checks_exit_status("bad_input");
 }

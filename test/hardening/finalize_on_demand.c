@@ -59,7 +59,7 @@ static void *finalizer_thread(void *unused)
     return NULL;
 }
 
-/* hard_run_finalizers replacement: asks the finalizer thread for a drain and
+/* run_finalizers replacement: asks the finalizer thread for a drain and
  * waits for it. The main thread itself never invokes a finalizer. */
 static void drain_on_finalizer_thread(void)
 {
@@ -98,7 +98,7 @@ static void touching_finalizer(void *obj, void *index)
     atomic_fetch_add(&touches, 1);
 }
 
-static HARD_NOINLINE void make_touching_garbage(void)
+static NOINLINE void make_touching_garbage(void)
 {
     for (size_t i = 0; i < TOUCHING; i++) {
         void *o = GC_MALLOC(24);
@@ -118,21 +118,21 @@ int main(void)
     GC_allow_register_threads();
     REQUIRE(GC_get_finalize_on_demand() == 1);
     REQUIRE(pthread_create(&fin_thread, NULL, finalizer_thread, NULL) == 0);
-    hard_run_finalizers = drain_on_finalizer_thread;
+    run_finalizers = drain_on_finalizer_thread;
 
     hard_standard_checks("finalize_on_demand", NULL);
 
     shared_map = gcweak_map_new();
     finalizer_set = gcweak_set_new();
     REQUIRE(shared_map != NULL && finalizer_set != NULL);
-    shared_keys = hard_root_array(SHARED_KEPT);
+    shared_keys = key_array(SHARED_KEPT);
     for (size_t i = 0; i < SHARED_KEPT; i++) {
         shared_keys[i] = GC_MALLOC(16);
         REQUIRE(shared_keys[i] != NULL);
         CHECK(gcweak_map_set(shared_map, shared_keys[i], hard_expected(i)) == GCWEAK_OK);
     }
     make_touching_garbage();
-    hard_collect(4);
+    collect(4);
     printf("finalize_on_demand: %ld notifications, %ld touching finalizers "
            "ran (%d made), %ld errors, %ld finalizers on other threads, "
            "shared map size %zu\n",
@@ -140,18 +140,18 @@ int main(void)
            atomic_load(&touch_errors), atomic_load(&finalizers_on_main),
            gcweak_map_size(shared_map));
     CHECK(atomic_load(&notifications) > 0);
-    CHECK(atomic_load(&touches) >= TOUCHING - HARD_TOLERATED(TOUCHING));
+    CHECK(atomic_load(&touches) >= TOUCHING - TOLERATED(TOUCHING));
     CHECK(atomic_load(&touch_errors) == 0);
     CHECK(atomic_load(&finalizers_on_main) == 0);
     CHECK(hard_check_kept_map(shared_map, shared_keys, SHARED_KEPT) == 0);
     /* The keys finalizers added died at once. */
-    CHECK(gcweak_map_size(shared_map) <= SHARED_KEPT + HARD_TOLERATED(TOUCHING));
-    CHECK(gcweak_set_size(finalizer_set) <= HARD_TOLERATED(TOUCHING));
+    CHECK(gcweak_map_size(shared_map) <= SHARED_KEPT + TOLERATED(TOUCHING));
+    CHECK(gcweak_set_size(finalizer_set) <= TOLERATED(TOUCHING));
 
     pthread_mutex_lock(&fin_lock);
     fin_stop = 1;
     pthread_cond_broadcast(&fin_cond);
     pthread_mutex_unlock(&fin_lock);
     pthread_join(fin_thread, NULL);
-    return hard_exit_status("finalize_on_demand");
+    return checks_exit_status("finalize_on_demand");
 }

@@ -47,16 +47,16 @@ static void *busy_thread(void *unused)
 /* A child that only uses the map the busy thread was writing. */
 static int child_of_a_writer(void)
 {
-    void **keys = hard_root_array(100);
+    void **keys = key_array(100);
     for (size_t i = 0; i < 100; i++) {
         REQUIRE((keys[i] = GC_MALLOC(16)) != NULL);
         CHECK(gcweak_map_set(written, keys[i], hard_expected(i)) == GCWEAK_OK);
     }
-    hard_collect(1);
+    collect(1);
     for (size_t i = 0; i < 100; i++)
         CHECK(gcweak_map_get(written, keys[i]) == hard_expected(i));
     CHECK(gcweak_map_size(written) >= 100);
-    return hard_failures == 0 ? 0 : 1;
+    return checks_failed == 0 ? 0 : 1;
 }
 
 static void *before_value(size_t i)
@@ -80,7 +80,7 @@ static int child(gcweak_map *m, gcweak_set *s, void **keys)
 {
     CHECK(count_before_wrong(m, s, keys) == 0);
     /* Writes in the child. */
-    void **fresh = hard_root_array(CHILD_NEW);
+    void **fresh = key_array(CHILD_NEW);
     for (size_t i = 0; i < CHILD_NEW; i++) {
         fresh[i] = GC_MALLOC(16);
         REQUIRE(fresh[i] != NULL);
@@ -96,25 +96,25 @@ static int child(gcweak_map *m, gcweak_set *s, void **keys)
     /* Key death in the child: the standard scenario on fresh containers... */
     hard_standard_checks("fork child", NULL);
     /* ...and on the inherited ones: drop the child's fresh keys. */
-    hard_collect(2);
+    collect(2);
     size_t live = BEFORE - BEFORE / 10 + CHILD_NEW;
     CHECK(gcweak_map_size(m) == live);
     for (size_t i = 0; i < CHILD_NEW; i++)
         fresh[i] = NULL;
-    hard_collect(4);
+    collect(4);
     size_t msize = gcweak_map_size(m), ssize = gcweak_set_size(s);
     printf("fork child: inherited map %zu entries, set %zu (kept %d, dropped %d)\n",
            msize, ssize, BEFORE - BEFORE / 10, CHILD_NEW);
     CHECK(msize >= BEFORE - BEFORE / 10);
-    CHECK(msize <= BEFORE - BEFORE / 10 + HARD_TOLERATED(CHILD_NEW));
-    CHECK(ssize <= BEFORE - BEFORE / 10 + HARD_TOLERATED(CHILD_NEW));
+    CHECK(msize <= BEFORE - BEFORE / 10 + TOLERATED(CHILD_NEW));
+    CHECK(ssize <= BEFORE - BEFORE / 10 + TOLERATED(CHILD_NEW));
     for (size_t i = 0; i < BEFORE / 10; i++) {
         CHECK(!gcweak_map_has(m, keys[i]));
         CHECK(gcweak_map_get(m, keys[BEFORE / 10 + i]) == hard_expected(i));
     }
     for (size_t i = 2 * (BEFORE / 10); i < BEFORE; i++)
         CHECK(gcweak_map_get(m, keys[i]) == before_value(i));
-    return hard_exit_status("fork child");
+    return checks_exit_status("fork child");
 }
 
 int main(void)
@@ -126,7 +126,7 @@ int main(void)
     gcweak_map *m = gcweak_map_new();
     gcweak_set *s = gcweak_set_new();
     REQUIRE(m != NULL && s != NULL);
-    void **keys = hard_root_array(BEFORE);
+    void **keys = key_array(BEFORE);
     for (size_t i = 0; i < BEFORE; i++) {
         keys[i] = GC_MALLOC(24);
         REQUIRE(keys[i] != NULL);
@@ -168,9 +168,9 @@ int main(void)
               WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 
     /* The parent's copy saw none of the child's changes. */
-    hard_collect(2);
+    collect(2);
     CHECK(count_before_wrong(m, s, keys) == 0);
     CHECK(gcweak_map_size(m) == BEFORE);
     hard_standard_checks("fork parent", NULL);
-    return hard_exit_status("fork parent");
+    return checks_exit_status("fork parent");
 }

@@ -23,7 +23,7 @@ int main(void)
     gcweak_map *m = gcweak_map_new();
     gcweak_set *s = gcweak_set_new();
     REQUIRE(m != NULL && s != NULL);
-    void **keys = hard_root_array(LARGE_KEYS + SMALL_KEYS);
+    void **keys = key_array(LARGE_KEYS + SMALL_KEYS);
     for (size_t i = 0; i < LARGE_KEYS + SMALL_KEYS; i++) {
         keys[i] = i < LARGE_KEYS ? GC_MALLOC(70000) : GC_MALLOC_UNCOLLECTABLE(24);
         REQUIRE(keys[i] != NULL);
@@ -31,7 +31,7 @@ int main(void)
         CHECK(gcweak_set_add(s, keys[i]) == GCWEAK_OK);
     }
     /* Kept entries, which must survive. */
-    void **kept = hard_root_array(100);
+    void **kept = key_array(100);
     for (size_t i = 0; i < 100; i++) {
         kept[i] = GC_MALLOC(16);
         REQUIRE(kept[i] != NULL);
@@ -45,7 +45,7 @@ int main(void)
         GC_FREE(keys[i]);
         keys[i] = NULL;
     }
-    hard_collect(3);
+    collect(3);
     CHECK(hard_check_kept_map(m, kept, 100) == 0);
     CHECK(gcweak_map_size(m) == 100);
     CHECK(gcweak_set_size(s) == 0);
@@ -64,8 +64,8 @@ int main(void)
         GC_FREE(keys[i]);
         keys[i] = NULL;
     }
-    hard_collect(3);
+    collect(3);
     CHECK(gcweak_map_size(m) == 0);
     CHECK(gcweak_set_size(s) == 0);
-    return hard_exit_status("free_after_delete");
+    return checks_exit_status("free_after_delete");
 }

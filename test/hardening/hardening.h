@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared helpers of the hardening programs (the .c files of test/hardening). Each program
- * configures the collector its own way before including nothing else, so this
- * header is self-contained: static functions only, compiled into each program
- * with that program's macros (GC_THREADS or not, GC_DEBUG or not).
+ * The standard scenario of the hardening programs (the .c files of
+ * test/hardening), which each runs under its own configuration. Each program
+ * configures the collector its own way, so this header is self-contained:
+ * static functions only, compiled into each program with that program's
+ * macros (GC_THREADS or not, GC_DEBUG or not).
  *
  * The includer must include <gc/gc.h> (with its own macros) before this file.
  *
- * Techniques are those of test/harness.c:
- * keys that must die are made in noinline frames that keep no pointer to them,
- * the stack is cleared before every collection, survivors are counted with a
- * 5% tolerance, kept keys are checked exactly, and value release is observed
- * through counting finalizers.
+ * Collecting, root arrays and counted values are the shared harness's
+ * (../harness/collect.h), checks those of every program without Check
+ * (../harness/report.h): keys that must die are made in noinline frames that
+ * keep no pointer to them, the stack is cleared before every collection,
+ * survivors are counted with a 5% tolerance, kept keys are checked exactly,
+ * and value release is observed through counting finalizers.
  */
 #ifndef GCWEAK_HARDENING_H
 #define GCWEAK_HARDENING_H
@@ -19,122 +21,15 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
+#include "../harness/collect.h"
+#include "../harness/report.h"
 #include "gcweak.h"
 
-#define HARD_NOINLINE __attribute__((noinline))
 #define HARD_UNUSED __attribute__((unused))
 
-/* At most 5% of `dying` may survive conservatively. */
-#define HARD_TOLERATED(dying) ((dying) / 20)
-
-static int hard_failures;
-
-/* Records a failure with its location and carries on, so one run reports
- * everything that is wrong. hard_exit_status() turns the count into the
- * exit status. */
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            hard_failures++;                                                   \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_MSG(cond, ...)                                                   \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-            hard_failures++;                                                   \
-        }                                                                      \
-    } while (0)
-
-/* Fatal: the program cannot go on (an allocation the test needs failed). */
-#define REQUIRE(cond)                                                          \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                    \
-            exit(EXIT_FAILURE);                                                \
-        }                                                                      \
-    } while (0)
-
-static HARD_UNUSED int hard_exit_status(const char *program)
-{
-    if (hard_failures != 0) {
-        fprintf(stderr, "%s: %d check(s) failed\n", program, hard_failures);
-        return EXIT_FAILURE;
-    }
-    printf("%s: all checks passed\n", program);
-    return EXIT_SUCCESS;
-}
-
-/* How pending finalizers get run: GC_invoke_finalizers by default; a program
- * that runs them elsewhere (its own thread) replaces this. */
-static void hard_default_finalize(void)
-{
-    GC_invoke_finalizers();
-}
-static void (*hard_run_finalizers)(void) = hard_default_finalize;
-
-/* Zeroes a large stretch of dead stack so stale pointer copies made by earlier
- * calls do not keep their objects alive. */
-static HARD_NOINLINE HARD_UNUSED void hard_clear_stack(void)
-{
-    volatile char pad[64 * 1024];
-    memset((char *)pad, 0, sizeof pad);
-    __asm__ __volatile__("" : : "r"(pad) : "memory");
-}
-
-/* Clears the stack and runs `rounds` full collections, running finalizers
- * between them. Always inlined: the first clear then starts from the
- * caller's frame, below which a helper the caller called earlier left its
- * stale pointers (a frame of our own would lie over them, uncleared). */
-static inline __attribute__((always_inline)) HARD_UNUSED void hard_collect(int rounds)
-{
-    for (int i = 0; i < rounds; i++) {
-        hard_clear_stack();
-        GC_gcollect();
-        hard_run_finalizers();
-    }
-}
-
-/* An array of n pointers the collector scans as a root: malloc'd memory
- * registered with GC_add_roots, so stores need no write barrier in any
- * collector mode. Never freed. */
-static HARD_UNUSED void **hard_root_array(size_t n)
-{
-    void **a = calloc(n, sizeof *a);
-    REQUIRE(a != NULL);
-    GC_add_roots(a, a + n);
-    return a;
-}
-
-/* ------------------------------------------------------ counted values */
-
+/* Finalizations of the standard scenario's values. */
 static atomic_long hard_finalized;
-
-static void hard_count_finalization(void *obj, void *unused)
-{
-    (void)obj;
-    (void)unused;
-    atomic_fetch_add(&hard_finalized, 1);
-}
-
-/* A value object whose finalization increments hard_finalized. */
-static HARD_UNUSED void *hard_counted_value(size_t bytes)
-{
-    void *v = GC_MALLOC(bytes);
-    REQUIRE(v != NULL);
-    GC_REGISTER_FINALIZER(v, hard_count_finalization, NULL, NULL, NULL);
-    return v;
-}
 
 /* ------------------------------------------------------ standard checks
  *
@@ -170,15 +65,15 @@ static GC_word *hard_hidden_dead;
 
 /* Collections are held off while recording, or a dead key's address could be
  * reused by a later key and be counted as a survivor. */
-static HARD_NOINLINE void hard_fill_dying(gcweak_map *m, gcweak_set *s,
-                                          hard_key_fn make_key, size_t n)
+static NOINLINE void hard_fill_dying(gcweak_map *m, gcweak_set *s,
+                                     hard_key_fn make_key, size_t n)
 {
     GC_disable();
     for (size_t i = 0; i < n; i++) {
         void *k = make_key(i);
         hard_hidden_dead[i] = GC_HIDE_POINTER(k);
         if (m != NULL)
-            CHECK(gcweak_map_set(m, k, hard_counted_value(32)) == GCWEAK_OK);
+            CHECK(gcweak_map_set(m, k, new_counted_value(32, &hard_finalized)) == GCWEAK_OK);
         if (s != NULL)
             CHECK(gcweak_set_add(s, k) == GCWEAK_OK);
     }
@@ -195,10 +90,10 @@ static size_t hard_count_dead_found(gcweak_map *m, gcweak_set *s, size_t n)
     return found;
 }
 
-static HARD_NOINLINE void **hard_fill_kept(gcweak_map *m, gcweak_set *s,
-                                           hard_key_fn make_key, size_t n)
+static NOINLINE void **hard_fill_kept(gcweak_map *m, gcweak_set *s,
+                                      hard_key_fn make_key, size_t n)
 {
-    void **kept = hard_root_array(n);
+    void **kept = key_array(n);
     for (size_t i = 0; i < n; i++) {
         kept[i] = make_key(i);
         if (m != NULL)
@@ -245,9 +140,9 @@ static HARD_UNUSED void hard_standard_checks(const char *label, hard_key_fn make
     void **kept = hard_fill_kept(m, NULL, make_key, HARD_KEPT);
     long before = atomic_load(&hard_finalized);
     hard_fill_dying(m, NULL, make_key, HARD_DYING);
-    hard_collect(3);
+    collect(3);
     size_t size = gcweak_map_size(m); /* also purges: values dropped here */
-    hard_collect(3);
+    collect(3);
     size_t dead_found = hard_count_dead_found(m, NULL, HARD_DYING);
     long released = atomic_load(&hard_finalized) - before;
     size_t kept_bad = hard_check_kept_map(m, kept, HARD_KEPT);
@@ -255,9 +150,9 @@ static HARD_UNUSED void hard_standard_checks(const char *label, hard_key_fn make
            "released %ld, kept keys wrong %zu\n",
            label, size, HARD_KEPT, HARD_DYING, dead_found, released, kept_bad);
     CHECK(size >= HARD_KEPT);
-    CHECK(size <= HARD_KEPT + HARD_TOLERATED(HARD_DYING));
-    CHECK(dead_found <= HARD_TOLERATED(HARD_DYING));
-    CHECK(released >= HARD_DYING - HARD_TOLERATED(HARD_DYING));
+    CHECK(size <= HARD_KEPT + TOLERATED(HARD_DYING));
+    CHECK(dead_found <= TOLERATED(HARD_DYING));
+    CHECK(released >= HARD_DYING - TOLERATED(HARD_DYING));
     CHECK(kept_bad == 0);
 
     /* set */
@@ -265,15 +160,15 @@ static HARD_UNUSED void hard_standard_checks(const char *label, hard_key_fn make
     REQUIRE(s != NULL);
     void **kept_s = hard_fill_kept(NULL, s, make_key, HARD_KEPT);
     hard_fill_dying(NULL, s, make_key, HARD_DYING);
-    hard_collect(3);
+    collect(3);
     size = gcweak_set_size(s);
     dead_found = hard_count_dead_found(NULL, s, HARD_DYING);
     kept_bad = hard_check_kept_set(s, kept_s, HARD_KEPT);
     printf("%s set: size %zu, dead keys found %zu, kept keys missing %zu\n",
            label, size, dead_found, kept_bad);
     CHECK(size >= HARD_KEPT);
-    CHECK(size <= HARD_KEPT + HARD_TOLERATED(HARD_DYING));
-    CHECK(dead_found <= HARD_TOLERATED(HARD_DYING));
+    CHECK(size <= HARD_KEPT + TOLERATED(HARD_DYING));
+    CHECK(dead_found <= TOLERATED(HARD_DYING));
     CHECK(kept_bad == 0);
 }
 

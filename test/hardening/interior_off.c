@@ -39,7 +39,7 @@ static void *interior_value(size_t obj, size_t off)
     return (void *)(uintptr_t)(obj * 64 + off + 1);
 }
 
-static HARD_NOINLINE void fill_interior(gcweak_map *m, void **bases, size_t n)
+static NOINLINE void fill_interior(gcweak_map *m, void **bases, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char *b = GC_MALLOC(OBJ_BYTES);
@@ -74,9 +74,9 @@ int main(void)
 
     gcweak_map *m = gcweak_map_new();
     REQUIRE(m != NULL);
-    void **bases = hard_root_array(OBJECTS);
+    void **bases = key_array(OBJECTS);
     fill_interior(m, bases, OBJECTS);
-    hard_collect(3);
+    collect(3);
     size_t wrong = count_interior_wrong(m, bases, 0, OBJECTS);
     size_t size = gcweak_map_size(m);
     printf("interior_off interior keys: %zu entries, %zu wrong after collections\n",
@@ -87,7 +87,7 @@ int main(void)
     /* Drop the second half of the objects: their interior keys must go. */
     for (size_t i = OBJECTS / 2; i < OBJECTS; i++)
         bases[i] = NULL;
-    hard_collect(4);
+    collect(4);
     size = gcweak_map_size(m);
     size_t dropped = (OBJECTS - OBJECTS / 2) * NOFFSETS;
     wrong = count_interior_wrong(m, bases, 0, OBJECTS / 2);
@@ -96,6 +96,6 @@ int main(void)
            size, (size_t)(OBJECTS / 2) * NOFFSETS, dropped, wrong);
     CHECK(wrong == 0);
     CHECK(size >= (OBJECTS / 2) * NOFFSETS);
-    CHECK(size <= (OBJECTS / 2) * NOFFSETS + HARD_TOLERATED(dropped));
-    return hard_exit_status("interior_off");
+    CHECK(size <= (OBJECTS / 2) * NOFFSETS + TOLERATED(dropped));
+    return checks_exit_status("interior_off");
 }

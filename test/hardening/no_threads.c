@@ -27,5 +27,5 @@ int main(void)
     GC_INIT();
     hard_standard_checks("no_threads", NULL);
     hard_standard_checks("no_threads atomic keys", atomic_key);
-    return hard_exit_status("no_threads");
+    return checks_exit_status("no_threads");
 }

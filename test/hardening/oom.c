@@ -17,6 +17,8 @@
 #define GC_THREADS
 #include <gc/gc.h>
 
+#include <string.h>
+
 #include "hardening.h"
 
 #define HEAP_LIMIT ((size_t)24 << 20)
@@ -168,7 +170,7 @@ static void run(struct container *c, void **keys, void **ballast)
     size_t kept = odd ? (stored + 1) / 2 : stored / 2, first = odd ? 1 : kept;
     for (size_t i = first; i < stored; i += odd ? 2 : 1)
         keys[i] = NULL;
-    hard_collect(4);
+    collect(4);
     size_t size = size_of(c);
     size_t wrong = odd ? count_wrong(c, keys, 0, stored, 2) : count_wrong(c, keys, 0, kept, 1);
     printf("oom %s: after dropping ballast and %zu keys: size %zu (kept %zu), "
@@ -176,7 +178,7 @@ static void run(struct container *c, void **keys, void **ballast)
            c->name, stored - kept, size, kept, wrong);
     CHECK(wrong == 0);
     CHECK(size >= kept);
-    CHECK(size <= kept + HARD_TOLERATED(stored - kept));
+    CHECK(size <= kept + TOLERATED(stored - kept));
 
     /* Works again: new keys where dropped ones were. */
     size_t ok = 0, key_null = 0, enomem = 0;
@@ -209,7 +211,7 @@ static void run(struct container *c, void **keys, void **ballast)
         gcweak_map_clear(c->m);
     else
         gcweak_set_clear(c->s);
-    hard_collect(3);
+    collect(3);
 }
 
 int main(void)
@@ -219,12 +221,12 @@ int main(void)
     GC_set_oom_fn(oom_returns_null);
     GC_set_warn_proc(silent);
 
-    void **keys = hard_root_array(MAX_KEYS);
-    void **ballast = hard_root_array(1);
+    void **keys = key_array(MAX_KEYS);
+    void **ballast = key_array(1);
     struct container map = {"map", gcweak_map_new(), NULL};
     struct container set = {"set", NULL, gcweak_set_new()};
     REQUIRE(map.m != NULL && set.s != NULL);
     run(&map, keys, ballast);
     run(&set, keys, ballast);
-    return hard_exit_status("oom");
+    return checks_exit_status("oom");
 }

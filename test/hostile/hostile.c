@@ -11,9 +11,14 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
 #include <time.h>
 
-#include "../hardening/hardening.h"
+#include "../harness/collect.h"
+#include "../harness/report.h"
+#include "gcweak.h"
 
 /* -------------------------------------------------------------- helpers */
 
@@ -24,8 +29,8 @@ struct node {
 
 static atomic_long delivered;
 
-static HARD_NOINLINE void fill_dying(gcweak_map *m, size_t n, size_t key_bytes,
-                                     bool back_pointer)
+static NOINLINE void fill_dying(gcweak_map *m, size_t n, size_t key_bytes,
+                                bool back_pointer)
 {
     for (size_t i = 0; i < n; i++) {
         void *k = GC_MALLOC(key_bytes);
@@ -44,7 +49,7 @@ static int capacity_hint(void)
 {
     const size_t hints[] = {(size_t)1 << 40, ((size_t)1 << 59) + 1, (size_t)1 << 61,
                             ((size_t)1 << 62) + 5, SIZE_MAX / 2, SIZE_MAX};
-    void **keys = hard_root_array(1);
+    void **keys = key_array(1);
     REQUIRE((keys[0] = GC_MALLOC(16)) != NULL);
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
         gcweak_map_options o = {0, hints[i]};
@@ -55,10 +60,10 @@ static int capacity_hint(void)
         CHECK(gcweak_map_get(m, keys[0]) == (void *)1);
         gcweak_stats st;
         CHECK(gcweak_map_stats(m, &st) == GCWEAK_OK && st.capacity < ((size_t)1 << 40));
-        hard_collect(1);
+        collect(1);
     }
-    hard_collect(2);
-    return hard_exit_status("capacity_hint");
+    collect(2);
+    return checks_exit_status("capacity_hint");
 }
 
 /* ------------------------------------------- callbacks that free keys */
@@ -106,7 +111,7 @@ static size_t capacity_of(gcweak_map *m)
 static int callback_frees_keys(void)
 {
     enum { ROUNDS = 20, DYING = 100, LARGE = 2048, KEPT_MAX = 1 << 14 };
-    void **kept = hard_root_array(KEPT_MAX);
+    void **kept = key_array(KEPT_MAX);
     for (int r = 0; r < ROUNDS; r++) {
         gcweak_map *m = map_freeing_keys();
         /* No collection until the table is at the brink of growing. */
@@ -127,16 +132,16 @@ static int callback_frees_keys(void)
         }
         REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
         GC_enable();
-        hard_collect(1);
+        collect(1);
         CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
-        hard_collect(2);
+        collect(2);
         (void)gcweak_map_size(m);
     }
-    hard_collect(2);
+    collect(2);
     long total = (long)ROUNDS * DYING;
     printf("callback_frees_keys: %ld of %ld delivered\n", atomic_load(&delivered), total);
-    CHECK(atomic_load(&delivered) >= total - HARD_TOLERATED(total));
-    return hard_exit_status("callback_frees_keys");
+    CHECK(atomic_load(&delivered) >= total - TOLERATED(total));
+    return checks_exit_status("callback_frees_keys");
 }
 
 /* ----------------------------------- a collection inside a growing insert */
@@ -146,7 +151,7 @@ static size_t n_doomed;
 static atomic_bool inserting;
 static atomic_int collected_inside;
 
-static HARD_NOINLINE void fill_doomed(gcweak_map *m, size_t n, size_t key_bytes)
+static NOINLINE void fill_doomed(gcweak_map *m, size_t n, size_t key_bytes)
 {
     for (size_t i = 0; i < n; i++) {
         struct node *v = GC_MALLOC(sizeof *v);
@@ -177,13 +182,13 @@ static void collect_inside(void *obj, void *arg)
     drop_doomed();
     atomic_fetch_add(&collected_inside, 1);
     for (int i = 0; i < 2; i++) {
-        hard_clear_stack();
+        clear_stack();
         GC_gcollect();
     }
 }
 
 /* Several, so that one kept alive by a stale word does not matter. */
-static HARD_NOINLINE void pending_finalizers(void)
+static NOINLINE void pending_finalizers(void)
 {
     for (int i = 0; i < 8; i++) {
         void *p = GC_MALLOC(16);
@@ -198,8 +203,8 @@ static HARD_NOINLINE void pending_finalizers(void)
 static int collection_inside_growth(void)
 {
     enum { ROUNDS = 5, DOOMED = 500, KEPT_MAX = 1 << 14 };
-    doomed = hard_root_array(DOOMED);
-    void **kept = hard_root_array(KEPT_MAX);
+    doomed = key_array(DOOMED);
+    void **kept = key_array(KEPT_MAX);
     for (int r = 0; r < ROUNDS; r++) {
         gcweak_map *m = map_freeing_keys();
         /* No collection until the table is at the brink of growing. */
@@ -216,7 +221,7 @@ static int collection_inside_growth(void)
          * made before any allocation may run them. */
         GC_set_finalize_on_demand(1);
         pending_finalizers();
-        hard_clear_stack();
+        clear_stack();
         GC_gcollect();
         REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
         GC_set_finalize_on_demand(0);
@@ -224,9 +229,9 @@ static int collection_inside_growth(void)
         CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
         atomic_store(&inserting, false);
         drop_doomed(); /* if no finalizer ran inside */
-        hard_collect(2);
+        collect(2);
         (void)gcweak_map_size(m);
-        hard_collect(2);
+        collect(2);
     }
     long total = (long)ROUNDS * DOOMED;
     printf("collection_inside_growth: %d of %d rounds collected inside the insert, "
@@ -234,8 +239,8 @@ static int collection_inside_growth(void)
            atomic_load(&collected_inside), ROUNDS, atomic_load(&delivered), total);
     /* Otherwise the keys died elsewhere, and the scenario proved nothing. */
     CHECK(atomic_load(&collected_inside) == ROUNDS);
-    CHECK(atomic_load(&delivered) >= total - HARD_TOLERATED(total));
-    return hard_exit_status("collection_inside_growth");
+    CHECK(atomic_load(&delivered) >= total - TOLERATED(total));
+    return checks_exit_status("collection_inside_growth");
 }
 
 /* ------------------------------------ a callback that uses its own map */
@@ -267,19 +272,19 @@ static int reentrant_callback(void)
     enum { N = 60000 };
     reentered = gcweak_map_new();
     REQUIRE(reentered != NULL);
-    reentered_keys = hard_root_array(64);
+    reentered_keys = key_array(64);
     for (size_t i = 0; i < 64; i++)
         REQUIRE((reentered_keys[i] = GC_MALLOC(16)) != NULL);
     gcweak_map_on_removal(reentered, reinsert, NULL);
     fill_dying(reentered, N, 16, false);
-    hard_collect(2);
+    collect(2);
     (void)gcweak_map_has(reentered, reentered_keys[0]); /* delivers everything */
     printf("reentrant_callback: %ld of %d delivered, callback stack spread %lu bytes\n",
            atomic_load(&delivered), N, (unsigned long)(shallowest - deepest));
-    CHECK(atomic_load(&delivered) >= N - HARD_TOLERATED(N));
+    CHECK(atomic_load(&delivered) >= N - TOLERATED(N));
     CHECK(shallowest - deepest < 16 * 1024);
-    CHECK(gcweak_map_size(reentered) <= 64 + HARD_TOLERATED(N));
-    return hard_exit_status("reentrant_callback");
+    CHECK(gcweak_map_size(reentered) <= 64 + TOLERATED(N));
+    return checks_exit_status("reentrant_callback");
 }
 
 /* ------------------------------ the first map, with finalizers pending */
@@ -294,7 +299,7 @@ static void make_a_map(void *obj, void *arg)
         atomic_fetch_add(&finalizer_maps, 1);
 }
 
-static HARD_NOINLINE void objects_whose_finalizers_make_maps(int n)
+static NOINLINE void objects_whose_finalizers_make_maps(int n)
 {
     for (int i = 0; i < n; i++) {
         void *p = GC_MALLOC(32);
@@ -309,7 +314,7 @@ static int first_map_with_finalizers_pending(void)
 {
     GC_set_finalize_on_demand(1);
     objects_whose_finalizers_make_maps(1000);
-    hard_clear_stack();
+    clear_stack();
     GC_gcollect();
     GC_gcollect();
     GC_set_finalize_on_demand(0);
@@ -318,7 +323,7 @@ static int first_map_with_finalizers_pending(void)
     GC_invoke_finalizers();
     printf("first_map_with_finalizers_pending: %d maps made by finalizers\n",
            atomic_load(&finalizer_maps));
-    return hard_exit_status("first_map_with_finalizers_pending");
+    return checks_exit_status("first_map_with_finalizers_pending");
 }
 
 /* ---------------------------------- notifications never lost or doubled */
@@ -338,22 +343,22 @@ static int notifications_add_up(void)
     gcweak_map *m = gcweak_map_new();
     REQUIRE(m != NULL);
     gcweak_map_on_removal(m, count_delivery, NULL);
-    void **kept = hard_root_array(ROUNDS);
+    void **kept = key_array(ROUNDS);
     for (int r = 0; r < ROUNDS; r++) {
         fill_dying(m, PER_ROUND, 16, false);
-        hard_collect(1);
+        collect(1);
         /* The first operation after the collection is an insert. */
         REQUIRE((kept[r] = GC_MALLOC(16)) != NULL);
         CHECK(gcweak_map_set(m, kept[r], (void *)(uintptr_t)1) == GCWEAK_OK);
     }
-    hard_collect(2);
+    collect(2);
     size_t live = gcweak_map_size(m);
     long inserted = (long)ROUNDS * (PER_ROUND + 1);
     printf("notifications_add_up: %zu live + %ld delivered of %ld\n", live,
            atomic_load(&delivered), inserted);
     CHECK((long)live + atomic_load(&delivered) == inserted);
-    CHECK(atomic_load(&delivered) >= ROUNDS * PER_ROUND - HARD_TOLERATED(ROUNDS * PER_ROUND));
-    return hard_exit_status("notifications_add_up");
+    CHECK(atomic_load(&delivered) >= ROUNDS * PER_ROUND - TOLERATED(ROUNDS * PER_ROUND));
+    return checks_exit_status("notifications_add_up");
 }
 
 /* --------------------------------------- clear keeps pending callbacks */
@@ -368,13 +373,13 @@ static int clear_delivers_pending(void)
         REQUIRE(m != NULL);
         gcweak_map_on_removal(m, count_delivery, NULL);
         fill_dying(m, N, 16, false);
-        hard_collect(2);
+        collect(2);
         gcweak_map_clear(m);
         printf("clear_delivers_pending: %s map, %ld of %d delivered\n",
                kind ? "weak-key" : "ephemeron", atomic_load(&delivered), N);
-        CHECK(atomic_load(&delivered) >= N - HARD_TOLERATED(N));
+        CHECK(atomic_load(&delivered) >= N - TOLERATED(N));
     }
-    return hard_exit_status("clear_delivers_pending");
+    return checks_exit_status("clear_delivers_pending");
 }
 
 /* ---------------------------------------- a callback chain that loops */
@@ -399,16 +404,16 @@ static int callback_chain_loops(void)
     REQUIRE(m != NULL);
     chained = GC_get_on_collection_event();
     GC_set_on_collection_event(looping_component);
-    void **keys = hard_root_array(1);
+    void **keys = key_array(1);
     REQUIRE((keys[0] = GC_MALLOC(16)) != NULL);
     void *value = GC_MALLOC(16);
     REQUIRE(value != NULL);
     CHECK(gcweak_map_set(m, keys[0], value) == GCWEAK_OK);
     value = NULL;
-    hard_collect(3);
+    collect(3);
     CHECK(gcweak_map_get(m, keys[0]) != NULL);
     CHECK(atomic_load(&looping_calls) > 0);
-    return hard_exit_status("callback_chain_loops");
+    return checks_exit_status("callback_chain_loops");
 }
 
 /* ----------------------------- a warn proc that uses the map it is told of */
@@ -435,19 +440,19 @@ static int warn_proc_uses_map(void)
     GC_set_warn_proc(warn_and_look);
     warned_map = gcweak_map_new();
     REQUIRE(warned_map != NULL);
-    void **keys = hard_root_array(100);
+    void **keys = key_array(100);
     for (size_t i = 0; i < 100; i++) {
         REQUIRE((keys[i] = GC_MALLOC(16)) != NULL);
         CHECK(gcweak_map_set(warned_map, keys[i], GC_MALLOC(16)) == GCWEAK_OK);
     }
     GC_set_on_collection_event(rogue); /* the pass stops running */
     for (int i = 0; i < 20; i++) {
-        hard_collect(1);
+        collect(1);
         CHECK(gcweak_map_get(warned_map, keys[i]) == NULL); /* dropped, not dangling */
     }
     printf("warn_proc_uses_map: %d warning(s)\n", atomic_load(&warnings));
     CHECK(atomic_load(&warnings) == 1);
-    return hard_exit_status("warn_proc_uses_map");
+    return checks_exit_status("warn_proc_uses_map");
 }
 
 /* ----------------------------- reads racing a replaced collection callback */
@@ -555,7 +560,7 @@ static void *race_read(void *arg)
 }
 
 /* Values referenced by the map alone, made in a frame of their own. */
-static HARD_NOINLINE void race_refill(void)
+static NOINLINE void race_refill(void)
 {
     for (size_t i = 0; i < RACE_KEYS; i++) {
         struct canary *c = GC_MALLOC(sizeof *c);
@@ -578,16 +583,16 @@ static int callback_replaced_mid_read(void)
     race.ours = GC_get_on_collection_event();
     race.previous_warn = GC_get_warn_proc();
     GC_set_warn_proc(race_warn);
-    race.keys = hard_root_array(RACE_KEYS);
+    race.keys = key_array(RACE_KEYS);
     for (size_t i = 0; i < RACE_KEYS; i++)
         REQUIRE((race.keys[i] = GC_MALLOC(16)) != NULL);
     race_refill();
-    hard_collect(1);
+    collect(1);
 
     struct race_reader readers[RACE_READERS];
     pthread_t threads[RACE_READERS];
     for (size_t t = 0; t < RACE_READERS; t++) {
-        readers[t] = (struct race_reader){.held = hard_root_array(RACE_HELD),
+        readers[t] = (struct race_reader){.held = key_array(RACE_HELD),
                                           .held_key = calloc(RACE_HELD, sizeof(size_t)),
                                           .first_key = t * RACE_KEYS / RACE_READERS};
         REQUIRE(readers[t].held_key != NULL);
@@ -612,7 +617,7 @@ static int callback_replaced_mid_read(void)
             race_refill();
             break;
         }
-        hard_collect(1);
+        collect(1);
     }
     atomic_store(&race.done, true);
     for (size_t t = 0; t < RACE_READERS; t++)
@@ -633,7 +638,7 @@ static int callback_replaced_mid_read(void)
 
     /* With the pass back, kept keys and values stored since are exact. */
     race_refill();
-    hard_collect(2);
+    collect(2);
     size_t kept_bad = 0;
     for (size_t i = 0; i < RACE_KEYS; i++) {
         struct canary *c = gcweak_map_get(race.map, race.keys[i]);
@@ -651,7 +656,7 @@ static int callback_replaced_mid_read(void)
     CHECK(kept_bad == 0);
     CHECK(atomic_load(&race.finalized) > 0); /* the pass really was off */
     CHECK(atomic_load(&race.warnings) >= 1); /* and the drop was reported */
-    return hard_exit_status("callback_replaced_mid_read");
+    return checks_exit_status("callback_replaced_mid_read");
 }
 
 /* ------------------------------------------------------------- main */

@@ -14,6 +14,8 @@
 #define GC_THREADS
 #include <gc/gc.h>
 
+#include <string.h>
+
 #include "../hardening/hardening.h"
 #include "consistency.h"
 #include "read.h"
@@ -52,7 +54,7 @@ static void check_table(struct gcw_table *t)
 #endif
 }
 
-static HARD_NOINLINE void add_dying(struct gcw_table *t, size_t n)
+static NOINLINE void add_dying(struct gcw_table *t, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         REQUIRE(gcw_table_set(t, GC_MALLOC(16), (void *)(uintptr_t)(i + 1)) == GCWEAK_OK);
@@ -61,7 +63,7 @@ static HARD_NOINLINE void add_dying(struct gcw_table *t, size_t n)
 static void entries_never_move(enum gcw_kind kind)
 {
     struct gcw_table *t = new_table(kind);
-    void **keys = hard_root_array(KEPT);
+    void **keys = key_array(KEPT);
     _Atomic gcw_word **where = calloc(KEPT, sizeof *where);
     REQUIRE(where != NULL);
     for (size_t i = 0; i < KEPT; i++) {
@@ -73,7 +75,7 @@ static void entries_never_move(enum gcw_kind kind)
     }
     size_t capacity_before = gcw_index_capacity(atomic_load(&t->index));
     /* Growth: the index is rebuilt several times over. */
-    void **extra = hard_root_array(EXTRA);
+    void **extra = key_array(EXTRA);
     for (size_t i = 0; i < EXTRA; i++) {
         extra[i] = GC_MALLOC(16);
         REQUIRE(extra[i] != NULL && gcw_table_set(t, extra[i], NULL) == GCWEAK_OK);
@@ -81,7 +83,7 @@ static void entries_never_move(enum gcw_kind kind)
     CHECK(gcw_index_capacity(atomic_load(&t->index)) > capacity_before);
     /* Dead entries, dropped by the rebuilds the next inserts cause. */
     add_dying(t, DYING);
-    hard_collect(3);
+    collect(3);
     for (size_t i = 0; i < EXTRA / 2; i++) {
         CHECK(gcw_table_delete(t, extra[i]));
         extra[i] = GC_MALLOC(16);
@@ -98,14 +100,14 @@ static void entries_never_move(enum gcw_kind kind)
         CHECK(gcw_table_get(t, keys[i], &v) && (kind == GCW_KIND_SET || v == hard_expected(i)));
     }
     size_t count = gcw_table_size(t);
-    CHECK(count >= KEPT && count <= KEPT + HARD_TOLERATED(DYING));
+    CHECK(count >= KEPT && count <= KEPT + TOLERATED(DYING));
     free(where);
 }
 
 static void fingerprints_are_never_trusted(void)
 {
     struct gcw_table *t = new_table(GCW_KIND_EPHEMERON);
-    void **keys = hard_root_array(3);
+    void **keys = key_array(3);
     for (size_t i = 0; i < 3; i++)
         REQUIRE((keys[i] = GC_MALLOC(16)) != NULL);
     REQUIRE(gcw_table_set(t, keys[0], keys[2]) == GCWEAK_OK);
@@ -131,14 +133,14 @@ static void fingerprints_are_never_trusted(void)
     CHECK(gcw_table_size(t) == 1 || gcw_table_size(t) == 0);
 }
 
-static HARD_NOINLINE void fill_and_clear(gcweak_map *m, void **keys, size_t n)
+static NOINLINE void fill_and_clear(gcweak_map *m, void **keys, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         REQUIRE(gcweak_map_set(m, keys[i], NULL) == GCWEAK_OK);
     gcweak_map_clear(m);
 }
 
-static HARD_NOINLINE void drop_keys(void **keys, size_t n)
+static NOINLINE void drop_keys(void **keys, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         keys[i] = NULL;
@@ -149,15 +151,15 @@ static void cleared_storage_keeps_no_links(void)
     enum { N = 20000, FILL = 4000, FILL_BYTES = 1024 };
     gcweak_map *m = gcweak_map_new();
     REQUIRE(m != NULL);
-    void **keys = hard_root_array(N);
+    void **keys = key_array(N);
     for (size_t i = 0; i < N; i++)
         REQUIRE((keys[i] = GC_MALLOC(16)) != NULL);
     /* The chunks now hold N links on live keys, and the map no longer
      * points to them: the collector reclaims them with their links. */
     fill_and_clear(m, keys, N);
-    hard_collect(3);
+    collect(3);
     /* Memory reused for pointer-free data full of a pattern... */
-    unsigned char **fill = (unsigned char **)hard_root_array(FILL);
+    unsigned char **fill = (unsigned char **)key_array(FILL);
     for (size_t i = 0; i < FILL; i++) {
         REQUIRE((fill[i] = GC_MALLOC_ATOMIC(FILL_BYTES)) != NULL);
         memset(fill[i], 0xA5, FILL_BYTES);
@@ -165,7 +167,7 @@ static void cleared_storage_keeps_no_links(void)
     /* ...must not be zeroed when the keys die: a link left behind in a
      * reclaimed chunk would write there. */
     drop_keys(keys, N);
-    hard_collect(3);
+    collect(3);
     size_t zeroed = 0;
     for (size_t i = 0; i < FILL; i++)
         for (size_t b = 0; b < FILL_BYTES; b += sizeof(GC_word))
@@ -183,5 +185,5 @@ int main(void)
     entries_never_move(GCW_KIND_SET);
     fingerprints_are_never_trusted();
     cleared_storage_keeps_no_links();
-    return hard_exit_status("layout");
+    return checks_exit_status("layout");
 }
