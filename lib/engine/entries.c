@@ -68,11 +68,11 @@ static inline unsigned count_trailing_zeros(gcw_word w)
 #endif
 }
 
-/* The pass sets retired flags with the world stopped, possibly in a word a
- * writer is changing another entry's flag of: a writer stopped between a
- * load and a store would put the old word back and lose the pass's flag, so
- * retired words change by one read-modify-write instruction. The other
- * flags only writers change, under the table mutex. */
+/* The pass sets pending-removal flags with the world stopped, possibly in
+ * a word a writer is changing another entry's flag of: a writer stopped
+ * between a load and a store would put the old word back and lose the
+ * pass's flag, so pending-removal words change by one read-modify-write
+ * instruction. The other flags only writers change, under the mutex. */
 void gcw_flag_set(const struct gcw_span *s, size_t i, enum gcw_flag f, bool on)
 {
     _Atomic gcw_word *w = gcw_flag_word(s, i, f);

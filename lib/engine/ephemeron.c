@@ -54,7 +54,7 @@
  * those may be reclaimed while it lives on. The pass records the collection
  * in the storage (unreached_gc_no) and the table drops every value before
  * it reads one again, as when a collection ran without the pass. The
- * registry holds containers through long links, which bdwgc clears only
+ * containers list holds them through long links, which bdwgc clears only
  * when a container is unreachable even from finalizable objects, just
  * before reclaiming it.
  *
