@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define GCWEAK_VERSION_MAJOR 0 /**< Major version of this header. */
-#define GCWEAK_VERSION_MINOR 1 /**< Minor version of this header. */
+#define GCWEAK_VERSION_MINOR 2 /**< Minor version of this header. */
 #define GCWEAK_VERSION_PATCH 0 /**< Patch version of this header. */
 
 /* ---------------------------------------------------------------- errors */
@@ -487,6 +487,153 @@ GCWEAK_API int gcweak_map_stats(gcweak_map *m, gcweak_stats *out);
  * @retval GCWEAK_EINVAL  NULL container or out
  */
 GCWEAK_API int gcweak_set_stats(gcweak_set *s, gcweak_stats *out);
+/** @} */
+
+/* ------------------------------------------------------ weak references */
+
+/**
+ * @defgroup gcweak_ref Weak references
+ * @brief JavaScript's WeakRef: one collector object, held weakly.
+ *
+ * A weak reference answers "the object, if it still exists" without keeping
+ * it alive, from any thread, without a lock: the collector's own kind of
+ * weak pointer (a disguised pointer with a disappearing link) can only be
+ * read safely under the collector's lock, since the collector may decide
+ * that the object is dead and reclaim it between the load and the use.
+ * gcweak_ref_get() knows, from gcweak's collection callback, whether a
+ * collection was deciding which objects die while it read, and reads again
+ * under the lock only then.
+ *
+ * A target that a bdwgc finalizer revives (stores somewhere) is not brought
+ * back to its weak references: they are cleared in the collection that
+ * found it unreachable, before finalizers run, as JavaScript's are.
+ * @{
+ */
+
+/** @brief A weak reference; a collector object with no free function. */
+typedef struct gcweak_ref gcweak_ref;
+
+/**
+ * @brief Makes a weak reference to target.
+ *
+ * target follows the rules of map keys (see @ref gcweak_keys): a pointer
+ * into a live collector object, its start or anywhere inside it. The
+ * reference hands back that same pointer while the object lives.
+ *
+ * @param target   the object to refer to
+ * @param ref_out  receives the new reference; untouched on error
+ * @retval GCWEAK_OK      *ref_out is the new reference
+ * @retval GCWEAK_EINVAL  target is not in the collector's heap, or ref_out
+ *                        is NULL
+ * @retval GCWEAK_ENOMEM  out of memory
+ */
+GCWEAK_API int gcweak_ref_new(const void *target, gcweak_ref **ref_out);
+
+/**
+ * @brief The target, while the collector has not reclaimed it; NULL from
+ * the collection that reclaims it on, in every thread.
+ *
+ * Never an object the collector is reclaiming: the pointer returned is a
+ * strong one, alive while the caller holds it. Lock-free on the common
+ * path.
+ *
+ * @param ref  the reference (NULL: NULL)
+ * @return the target, or NULL
+ */
+GCWEAK_API void *gcweak_ref_get(const gcweak_ref *ref);
+/** @} */
+
+/* --------------------------------------------------- finalization registry */
+
+/**
+ * @defgroup gcweak_registry Finalization registries
+ * @brief JavaScript's FinalizationRegistry: clean-up calls after objects
+ * are reclaimed, without touching their finalizers.
+ *
+ * bdwgc allows one finalizer per object, runs it with the object revived,
+ * and orders finalizers badly in cycles. A registry instead calls its
+ * clean-up function with a separate "held" value once a target is gone:
+ * as many registrations per object, in as many registries, as a program
+ * wants, and the object's own finalizer slot stays untouched.
+ *
+ * Clean-up calls never run inside the collector, nor with any gcweak or
+ * collector lock held: a callback may allocate, collect, register and
+ * unregister. They run where this program runs bdwgc's finalizers
+ * (automatically at allocation by default; in GC_invoke_finalizers() when
+ * the program set GC_set_finalize_on_demand()), and whenever the program
+ * calls gcweak_registry_cleanup(). Each registration's callback runs at
+ * most once, never after gcweak_registry_unregister() dropped it, and never
+ * at all if the registry itself became unreachable first (its pending
+ * registrations are reclaimed with it, and their held values released).
+ * @{
+ */
+
+/** @brief A finalization registry; a collector object with no free function. */
+typedef struct gcweak_registry gcweak_registry;
+
+/**
+ * @brief A clean-up function: called with the held value of a registration
+ * whose target was reclaimed, and the registry's arg.
+ */
+typedef void (*gcweak_cleanup_fn)(void *held, void *arg);
+
+/**
+ * @brief A new registry whose clean-up function is cleanup(held, arg).
+ *
+ * arg is kept alive by the registry.
+ *
+ * @param cleanup  the clean-up function (required)
+ * @param arg      passed to every call
+ * @return the registry, or NULL when out of memory or cleanup is NULL
+ */
+GCWEAK_API gcweak_registry *gcweak_registry_new(gcweak_cleanup_fn cleanup, void *arg);
+
+/**
+ * @brief Registers target: once the collector reclaims it, cleanup(held,
+ * arg) runs once.
+ *
+ * target follows the rules of map keys (see @ref gcweak_keys). held is any
+ * word, pointer or not; the registry keeps it alive until its callback has
+ * run or the registration is dropped, so a held value that reaches the
+ * target keeps the target alive, as in JavaScript. held must not point into
+ * the target itself. token is NULL (the registration cannot be dropped) or
+ * a collector object, held weakly, that gcweak_registry_unregister() finds
+ * the registration by; it may be the target.
+ *
+ * @param r       the registry
+ * @param target  the object to watch
+ * @param held    handed to the clean-up function
+ * @param token   NULL, or a collector object to unregister by
+ * @retval GCWEAK_OK      registered
+ * @retval GCWEAK_EINVAL  NULL registry; target not in the collector's heap;
+ *                        held points into the target; token neither NULL
+ *                        nor in the collector's heap (nothing registered)
+ * @retval GCWEAK_ENOMEM  out of memory (nothing registered)
+ */
+GCWEAK_API int gcweak_registry_register(gcweak_registry *r, const void *target, void *held,
+                                        const void *token);
+
+/**
+ * @brief Drops every registration of r with this token whose callback has
+ * not started.
+ *
+ * When it returns, no callback of those registrations runs any more, and
+ * none of the token's callbacks is still running in another thread.
+ *
+ * @param r      the registry (NULL: 0)
+ * @param token  the token given to gcweak_registry_register()
+ * @return how many registrations were dropped
+ */
+GCWEAK_API size_t gcweak_registry_unregister(gcweak_registry *r, const void *token);
+
+/**
+ * @brief Runs now, in this thread, the callbacks of r whose targets the
+ * collector has reclaimed and that have not run yet.
+ *
+ * @param r  the registry (NULL: 0)
+ * @return how many callbacks ran
+ */
+GCWEAK_API size_t gcweak_registry_cleanup(gcweak_registry *r);
 /** @} */
 
 /* ---------------------------------------------------------------- version */

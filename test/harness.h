@@ -52,5 +52,7 @@ Suite *stats_suite(void);
 Suite *pointer_free_suite(void);
 Suite *removal_suite(void);
 Suite *reclaim_suite(void);
+Suite *weakref_suite(void);
+Suite *registry_suite(void);
 
 #endif

@@ -536,13 +536,38 @@ static void queue_removals(struct gcw_entries *e)
         atomic_store_explicit(&e->removals_pending, true, memory_order_relaxed);
 }
 
+/* A container with a notifier (an object of ours with a finalizer, held
+ * only disguised) wants its removals delivered wherever the program runs
+ * finalizers: when some wait, the notifier is left unmarked, and bdwgc
+ * finalizes it after this collection; otherwise it is kept. A spent
+ * notifier is forgotten here, world stopped: the front end arms a new one
+ * when its finalizer has run. */
+static void keep_or_spend_notifier(struct gcw_entries *e)
+{
+    GC_word n = atomic_load_explicit(&e->notifier, memory_order_relaxed);
+    if (n == 0)
+        return;
+    if (atomic_load_explicit(&e->removals_pending, memory_order_relaxed) ||
+        atomic_load_explicit(&e->notify_due, memory_order_relaxed)) {
+        atomic_store_explicit(&e->notifier, 0, memory_order_relaxed);
+        return;
+    }
+    void *obj = GC_REVEAL_POINTER(n);
+    GCW_ASSERT(GC_base(obj) == obj);
+    if (!GC_is_marked(obj))
+        GC_set_mark_bit(obj); /* pointer-free: nothing to trace */
+}
+
 /* A container the pass never found reachable had none of its values
- * marked: if a finalizer revives it, the table must not trust them. */
+ * marked: if a finalizer revives it, the table must not trust them. Its
+ * notifier, unmarked, is finalized and finds the container gone. */
 static void note_if_unreached(const struct gcw_member *m)
 {
     struct gcw_entries *e = m->entries;
-    if (e->seen_in_pass != passes + 1)
+    if (e->seen_in_pass != passes + 1) {
         atomic_store_explicit(&e->unreached_gc_no, GC_get_gc_no(), memory_order_release);
+        atomic_store_explicit(&e->notifier, 0, memory_order_relaxed);
+    }
 }
 
 static void run_pass(void)
@@ -573,6 +598,8 @@ static void run_pass(void)
             drain();
         }
     }
+    for (size_t i = 0; i < offered_count; i++)
+        keep_or_spend_notifier(((struct gcw_entries **)offered_mem.base)[i]);
     /* The fixpoint: nothing left to trace, nothing waits beyond its bound,
      * every container offered at most once. */
     GCW_ASSERT(stack_top == 0 && batch_len == 0 && ready_count == 0);
@@ -586,6 +613,10 @@ static void run_pass(void)
     atomic_store_explicit(&gcw_pass_gc_no, gc_no, memory_order_release);
 }
 
+/* Odd from MARK_END, when the collection knows which objects die, to
+ * RECLAIM_END, when it has cleared their links and swept: see ephemeron.h. */
+atomic_uint gcw_pass_deciding;
+
 static void on_collection_event(GC_EventType event)
 {
     /* A component that installed itself before us and later re-installed
@@ -598,7 +629,14 @@ static void on_collection_event(GC_EventType event)
     inside = true;
     if (previous_callback != NULL)
         previous_callback(event);
-    if (event == GC_EVENT_MARK_END)
+    unsigned deciding = atomic_load_explicit(&gcw_pass_deciding, memory_order_relaxed);
+    if (event == GC_EVENT_MARK_END) {
         run_pass();
+        /* World still stopped: no reader resumes before it sees this. */
+        if ((deciding & 1u) == 0)
+            atomic_store_explicit(&gcw_pass_deciding, deciding + 1, memory_order_seq_cst);
+    } else if (event == GC_EVENT_RECLAIM_END && (deciding & 1u) != 0) {
+        atomic_store_explicit(&gcw_pass_deciding, deciding + 1, memory_order_release);
+    }
     inside = false;
 }

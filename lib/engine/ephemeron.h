@@ -29,4 +29,33 @@ static inline bool gcw_pass_kept_up(GC_word since)
            atomic_load_explicit(&gcw_pass_missed_gc_no, memory_order_relaxed) <= since;
 }
 
+/*
+ * Reading a disguised pointer that a disappearing link guards, without the
+ * collector's lock. The danger is one window per collection: from
+ * GC_EVENT_MARK_END, when the collection knows which objects die, to
+ * GC_finalize, which clears their links, the world runs, and a pointer
+ * revealed from a link not yet cleared may be to an object about to be
+ * reclaimed. gcw_pass_deciding is odd through that window (to
+ * GC_EVENT_RECLAIM_END); a read that began and ended with the same even
+ * count, while every collection ran our callback, saw no such object: a
+ * link read outside the window is 0 or guards an object that was marked
+ * and cannot be reclaimed before the next window, by which time the reader
+ * holds the pointer (a root) or has let go of it.
+ */
+extern atomic_uint gcw_pass_deciding;
+
+static inline unsigned gcw_read_guarded_begin(void)
+{
+    return atomic_load_explicit(&gcw_pass_deciding, memory_order_acquire);
+}
+
+/* After the guarded read: true when what it revealed may be used. */
+static inline bool gcw_read_guarded_valid(unsigned begun)
+{
+    atomic_thread_fence(memory_order_acquire);
+    return (begun & 1u) == 0 &&
+           atomic_load_explicit(&gcw_pass_deciding, memory_order_relaxed) == begun &&
+           gcw_gc_no() == atomic_load_explicit(&gcw_pass_gc_no, memory_order_relaxed);
+}
+
 #endif /* GCWEAK_EPHEMERON_H */
