@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file gcweak.hpp
- * @brief C++17 wrappers over gcweak.h: gcweak::weak_map<Key, Value> and
- * gcweak::weak_set<Key>. Header-only; link gcweak as for C.
+ * @brief C++17 wrappers over gcweak.h: gcweak::weak_map<Key, Value>,
+ * gcweak::weak_set<Key>, gcweak::weak_ref<T> and
+ * gcweak::finalization_registry<Held>. Header-only; link gcweak as for C.
  *
  * - Keys are pointers to objects allocated by the collector (gc_cpp's
  *   `new (GC) T`, a class derived from `gc` or `gc_cleanup`, GC_MALLOC...),
@@ -273,6 +274,42 @@ State *new_state()
     return state;
 }
 
+/* A registry's callable, behind the C clean-up function. */
+struct cleanup_base {
+    virtual void call(void *held) = 0;
+    virtual ~cleanup_base() = default;
+};
+
+template <class F, class Held>
+struct cleanup_impl final : cleanup_base {
+    F fn;
+    template <class G>
+    explicit cleanup_impl(G &&g) : fn(std::forward<G>(g)) {}
+    void call(void *held) override { std::invoke(fn, value_from<Held>(held)); }
+};
+
+/* Whether this thread is inside finalization_registry::cleanup(), whose
+ * caller gets what a callable throws; callables run where the program runs
+ * finalizers have no caller to throw to. */
+inline bool &inside_cleanup() noexcept
+{
+    static thread_local bool inside = false;
+    return inside;
+}
+
+inline void cleanup_trampoline(void *held, void *arg) noexcept
+{
+    try {
+        static_cast<cleanup_base *>(arg)->call(held);
+    } catch (...) {
+        if (!inside_cleanup())
+            std::terminate(); /* thrown from a finalizer: nobody to catch it */
+        std::exception_ptr &error = pending_error();
+        if (!error)
+            error = std::current_exception();
+    }
+}
+
 } // namespace detail
 
 /** Map options, as in C: zero-initialise, then set flags and capacity_hint. */
@@ -531,6 +568,112 @@ public:
 
 private:
     detail::root<detail::set_state> root_;
+};
+
+/**
+ * @brief A typed gcweak_ref: a weak reference to a T in collector memory.
+ *
+ * The handle keeps its reference alive wherever it lives, as a weak_map
+ * handle keeps its map; copies share the reference.
+ */
+template <class T>
+class weak_ref {
+public:
+    using element_type = T;  /**< the target type */
+
+    /**
+     * @brief A weak reference to target (a pointer into a collector object).
+     * @throws std::invalid_argument target is not in the collector's heap
+     * @throws std::bad_alloc out of memory
+     */
+    explicit weak_ref(T *target) : root_(make(target)) {}
+
+    /** @brief The target while the collector has not reclaimed it, else nullptr. */
+    T *get() const noexcept { return static_cast<T *>(gcweak_ref_get(root_.get())); }
+
+    /** @brief The C reference, valid while a handle to it exists. */
+    gcweak_ref *c_ref() const noexcept { return root_.get(); }
+
+private:
+    static gcweak_ref *make(T *target)
+    {
+        gcweak_ref *ref = nullptr;
+        detail::check(gcweak_ref_new(detail::key_ptr(target), &ref));
+        return ref;
+    }
+    detail::root<gcweak_ref> root_;
+};
+
+/**
+ * @brief A gcweak_registry calling any callable with the held value of each
+ * registration whose target the collector reclaimed.
+ *
+ * Held is what registrations hold: an object pointer or an integer no wider
+ * than a pointer. The callable is stored in collector memory, so what it
+ * captures by value stays alive while the registry does. It runs where the
+ * program runs bdwgc's finalizers, or in cleanup(): an exception it throws
+ * from cleanup() is rethrown by cleanup() once its work is done; one thrown
+ * where finalizers run has no caller, and terminates the program, as one
+ * thrown from a destructor does.
+ */
+template <class Held = void *>
+class finalization_registry {
+    static_assert(detail::is_value_v<Held>,
+                  "Held must be an object pointer or an integer no wider than a pointer");
+
+public:
+    /** @brief A registry calling fn(held). @throws std::bad_alloc */
+    template <class F>
+    explicit finalization_registry(F &&fn) : root_(make(std::forward<F>(fn))) {}
+
+    /**
+     * @brief Calls the callable with held once target is reclaimed
+     * (gcweak_registry_register); token, when not null, is a collector
+     * object to unregister by, held weakly.
+     * @throws std::invalid_argument bad target or token, or held points
+     * into the target
+     * @throws std::bad_alloc out of memory (nothing registered)
+     */
+    template <class T>
+    void register_target(T *target, Held held, const void *token = nullptr)
+    {
+        detail::check(gcweak_registry_register(c_registry(), detail::key_ptr(target),
+                                               detail::value_ptr(held), token));
+    }
+
+    /** @brief Drops the registrations made with token; returns how many. */
+    std::size_t unregister(const void *token)
+    {
+        return gcweak_registry_unregister(c_registry(), token);
+    }
+
+    /** @brief Runs now the callbacks due; returns how many ran. */
+    std::size_t cleanup()
+    {
+        bool &inside = detail::inside_cleanup();
+        bool was = inside;
+        inside = true;
+        std::size_t n = gcweak_registry_cleanup(c_registry());
+        inside = was;
+        detail::rethrow_pending();
+        return n;
+    }
+
+    /** @brief The C registry, valid while a handle to it exists. */
+    gcweak_registry *c_registry() const noexcept { return root_.get(); }
+
+private:
+    template <class F>
+    static gcweak_registry *make(F &&fn)
+    {
+        using impl = detail::cleanup_impl<std::decay_t<F>, Held>;
+        impl *holder = detail::gc_construct<impl>(std::forward<F>(fn));
+        gcweak_registry *r = gcweak_registry_new(&detail::cleanup_trampoline, holder);
+        if (r == nullptr)
+            throw std::bad_alloc();
+        return r;
+    }
+    detail::root<gcweak_registry> root_;
 };
 
 } // namespace gcweak

@@ -13,6 +13,8 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "../harness/collect.h"
 
@@ -42,6 +44,16 @@ struct witness : public gc_cleanup {
 };
 
 constexpr int N = 10000;
+
+/* Collections whose finalizers wait: with finalizers on demand, nothing
+ * runs them until the program asks. */
+inline __attribute__((always_inline)) void collect_without_finalizers()
+{
+    for (int i = 0; i < 4; i++) {
+        clear_stack();
+        GC_gcollect();
+    }
+}
 constexpr std::size_t tolerance = N / 20;   /* conservative survivors */
 
 void basics()
@@ -287,6 +299,71 @@ void handles()
     std::puts("weak_cxx: handles ok");
 }
 
+/* Refs to nodes made here, which nothing else keeps. */
+__attribute__((noinline)) void make_dying_refs(std::vector<gcweak::weak_ref<node>> &refs)
+{
+    for (int i = 0; i < N; i++)
+        refs.emplace_back(new node(static_cast<std::uintptr_t>(i)));
+}
+
+/* Targets made here die: each registered once, held = its number + 1. */
+template <class Registry>
+__attribute__((noinline)) void register_dying(Registry &reg)
+{
+    for (int i = 0; i < N; i++) {
+        if constexpr (std::is_same_v<Registry, gcweak::finalization_registry<>>)
+            reg.register_target(new node(0), nullptr);
+        else
+            reg.register_target(new node(0), static_cast<std::uintptr_t>(i) + 1);
+    }
+}
+
+void refs_and_registries()
+{
+    node *kept = new node(7);
+    gcweak::weak_ref<node> r(kept);
+    gcweak::weak_ref<const node> cr(kept);
+    CHECK(r.get() == kept && cr.get() == kept);
+    int on_stack = 0;
+    CHECK_THROWS(std::invalid_argument, gcweak::weak_ref<int>(&on_stack));
+    std::vector<gcweak::weak_ref<node>> dying;
+    make_dying_refs(dying);
+    collect(4);
+    std::size_t left = 0;
+    for (const auto &d : dying)
+        left += d.get() != nullptr;
+    CHECK(left <= tolerance);
+    CHECK(r.get() == kept && r.get()->id == 7);
+
+    static long cleaned = 0;
+    static std::uintptr_t cleaned_sum = 0;
+    gcweak::finalization_registry<std::uintptr_t> reg([](std::uintptr_t held) {
+        cleaned++;
+        cleaned_sum += held;
+    });
+    CHECK_THROWS(std::invalid_argument, reg.register_target(&on_stack, 1));
+    register_dying(reg);
+    collect(4);
+    (void)reg.cleanup();
+    CHECK(cleaned >= static_cast<long>(N - tolerance) && cleaned <= N);
+    CHECK(reg.cleanup() == 0);
+    reg.register_target(kept, 5, kept);
+    CHECK(reg.unregister(kept) == 1);
+
+    /* What a callable throws inside cleanup() comes out of cleanup(). */
+    gcweak::finalization_registry<> thrower([](void *) { throw std::runtime_error("cleanup"); });
+    register_dying(thrower);
+    collect_without_finalizers();
+    bool thrown = false;
+    try {
+        (void)thrower.cleanup();
+    } catch (const std::runtime_error &e) {
+        thrown = std::strcmp(e.what(), "cleanup") == 0;
+    }
+    CHECK(thrown);
+    std::puts("weak_cxx: weak_ref and finalization_registry ok");
+}
+
 void version()
 {
     CHECK(gcweak_version() == GCWEAK_VERSION);
@@ -307,6 +384,8 @@ int main()
     keys_die_and_removal();
     callables();
     handles();
+    GC_set_finalize_on_demand(1);
+    refs_and_registries();
     version();
     std::puts("weak_cxx: all ok");
     return 0;
