@@ -214,6 +214,64 @@ static void run(struct container *c, void **keys, void **ballast)
     collect(3);
 }
 
+/* Weak references and registries out of memory: refused with
+ * GCWEAK_ENOMEM, *ref_out untouched, nothing registered; and working again
+ * once memory is back. */
+static atomic_long cleanups;
+
+static void count_cleanup(void *held, void *arg)
+{
+    (void)held;
+    (void)arg;
+    atomic_fetch_add(&cleanups, 1);
+}
+
+static NOINLINE void register_doomed(gcweak_registry *r, void **doomed, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        doomed[i] = GC_MALLOC(16);
+        REQUIRE(doomed[i] != NULL);
+        REQUIRE(gcweak_registry_register(r, doomed[i], (void *)1, NULL) == GCWEAK_OK);
+    }
+}
+
+static void run_weak(void **ballast)
+{
+    enum { DOOMED = 200 };
+    gcweak_registry *r = gcweak_registry_new(count_cleanup, NULL);
+    void **targets = key_array(DOOMED + 1);
+    REQUIRE(r != NULL);
+    register_doomed(r, targets, DOOMED);
+    targets[DOOMED] = GC_MALLOC(16);
+    REQUIRE(targets[DOOMED] != NULL);
+    size_t ballast_objects = exhaust(ballast);
+    gcweak_ref *sentinel = (gcweak_ref *)ballast;
+    gcweak_ref *ref = sentinel;
+    int ref_rc = gcweak_ref_new(targets[DOOMED], &ref);
+    int reg_rc = gcweak_registry_register(r, targets[DOOMED], (void *)1, NULL);
+    printf("oom weak: %zu objects exhausted the heap; ref_new %s, register %s\n",
+           ballast_objects, gcweak_strerror(ref_rc), gcweak_strerror(reg_rc));
+    CHECK(ref_rc == GCWEAK_ENOMEM && ref == sentinel);
+    CHECK(reg_rc == GCWEAK_ENOMEM);
+    /* Memory back: all the doomed targets die; the refused registration of
+     * the last one calls nothing when it dies too. */
+    *ballast = NULL;
+    for (size_t i = 0; i <= DOOMED; i++)
+        targets[i] = NULL;
+    atomic_store(&cleanups, 0);
+    collect(4);
+    (void)gcweak_registry_cleanup(r);
+    printf("oom weak: %ld of %d registrations called back\n", atomic_load(&cleanups),
+           DOOMED);
+    CHECK(atomic_load(&cleanups) <= DOOMED);
+    CHECK(atomic_load(&cleanups) >= DOOMED - TOLERATED(DOOMED));
+    void *t = GC_MALLOC(16);
+    REQUIRE(t != NULL);
+    CHECK(gcweak_ref_new(t, &ref) == GCWEAK_OK && gcweak_ref_get(ref) == t);
+    CHECK(gcweak_registry_register(r, t, (void *)1, t) == GCWEAK_OK);
+    CHECK(gcweak_registry_unregister(r, t) == 1);
+}
+
 int main(void)
 {
     GC_set_max_heap_size(HEAP_LIMIT);
@@ -228,5 +286,6 @@ int main(void)
     REQUIRE(map.m != NULL && set.s != NULL);
     run(&map, keys, ballast);
     run(&set, keys, ballast);
+    run_weak(ballast);
     return checks_exit_status("oom");
 }
