@@ -37,7 +37,10 @@ static struct member_chunk *_Atomic head;
 static gcw_mutex lock = GCW_MUTEX_INIT;
 /* All under the mutex. */
 static size_t members;           /* in all chunks */
-static struct gcw_member **free_stack;
+struct free_member {
+    struct gcw_member *m;
+};
+static struct free_member *free_stack;
 static size_t free_top, free_room;
 
 /* Mutex held. Pushes every member the collector freed; the stack is empty. */
@@ -48,7 +51,7 @@ static void collect_free_members(void)
     for (struct member_chunk *c = atomic_load(&head); c != NULL; c = atomic_load(&c->next))
         for (size_t i = 0; i < c->n; i++)
             if (atomic_load_explicit(&c->member[i].container, memory_order_relaxed) == 0)
-                free_stack[free_top++] = &c->member[i];
+                free_stack[free_top++].m = &c->member[i];
     GCW_ASSERT(free_top <= free_room);
 }
 
@@ -63,7 +66,7 @@ static int grow(void)
     size_t more = before > FIRST_CHUNK_MEMBERS ? before : FIRST_CHUNK_MEMBERS;
     gcw_mutex_unlock(&lock);
     struct member_chunk *c = calloc(1, sizeof *c + more * sizeof c->member[0]);
-    struct gcw_member **stack = malloc((before + more) * sizeof *stack);
+    struct free_member *stack = malloc((before + more) * sizeof *stack);
     gcw_mutex_lock(&lock);
     if (c == NULL || stack == NULL || members != before) {
         free(c);
@@ -77,7 +80,7 @@ static int grow(void)
     free_stack = stack;
     free_room = before + more;
     for (size_t i = more; i > 0; i--)
-        free_stack[free_top++] = &c->member[i - 1];
+        free_stack[free_top++].m = &c->member[i - 1];
     atomic_store(&c->next, atomic_load(&head));
     atomic_store(&head, c);
     members = before + more;
@@ -95,7 +98,7 @@ static struct gcw_member *take_free_member(void)
                 return NULL;
         }
     }
-    struct gcw_member *m = free_stack[--free_top];
+    struct gcw_member *m = free_stack[--free_top].m;
     GCW_ASSERT(atomic_load_explicit(&m->container, memory_order_relaxed) == 0);
     return m;
 }
@@ -114,7 +117,7 @@ int gcw_containers_add(void *container, struct gcw_entries *entries, struct gcw_
             atomic_store_explicit(&m->container, (GC_word)GC_HIDE_POINTER(container),
                                   memory_order_release);
         else
-            free_stack[free_top++] = m;
+            free_stack[free_top++].m = m;
     }
     gcw_mutex_unlock(&lock);
     GC_reachable_here(container);

@@ -322,12 +322,10 @@ void gcw_entries_check_entry(const struct gcw_entries *e, size_t id)
     (void)check_entry(&s, i);
 }
 
-/* Every entry's state, and the free-entry bookkeeping: no free entry below
- * the hint, every entry below top either in use or counted free, chunks
- * present exactly up to the one holding top. */
-void gcw_entries_check(const struct gcw_entries *e)
+/* Every entry's state; the free-entry bookkeeping: no free entry below the
+ * hint, every entry below top either in use or counted free. */
+static void check_states_and_free_entries(const struct gcw_entries *e, size_t top)
 {
-    size_t top = atomic_load_explicit(&e->top, memory_order_relaxed);
     size_t in_use = 0;
     size_t free_below_hint = 0;
     struct gcw_span s;
@@ -340,6 +338,13 @@ void gcw_entries_check(const struct gcw_entries *e)
     GCW_ASSERT(free_below_hint == 0);
     GCW_ASSERT(in_use + e->free_count == top);
     GCW_ASSERT(e->free_count == 0 || e->free_hint < top);
+}
+
+void gcw_entries_check(const struct gcw_entries *e)
+{
+    size_t top = atomic_load_explicit(&e->top, memory_order_relaxed);
+    check_states_and_free_entries(e, top);
+    /* Chunks exist up to the one holding top. */
     for (unsigned c = 0; c < GCW_CHUNKS && gcw_chunk_first_id(c) < top; c++)
         GCW_ASSERT(atomic_load_explicit(&e->chunk[c], memory_order_relaxed) != NULL);
     GCW_ASSERT(e->stride == (e->kind == GCW_KIND_SET ? 1u : 2u));
