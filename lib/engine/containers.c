@@ -90,6 +90,7 @@ static int grow(void)
 /* Mutex held. A free member, or NULL when out of memory. */
 static struct gcw_member *take_free_member(void)
 {
+    GCW_ASSERT_HELD(&lock);
     while (free_top == 0) {
         if (free_room > 0)
             collect_free_members();

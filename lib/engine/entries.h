@@ -186,7 +186,8 @@ size_t gcw_entries_span_of(const struct gcw_entries *e, size_t id, struct gcw_sp
 bool gcw_entries_in_use(const struct gcw_entries *e, size_t id);
 
 /* ------------------------------------------------------------ writers
- * All with the table mutex held, except gcw_entries_alloc_chunk. */
+ * Serialised by the caller (the table holds its mutex and asserts it),
+ * except gcw_entries_alloc_chunk, which is called with no lock. */
 
 void gcw_entries_init(struct gcw_entries *e, enum gcw_kind kind);
 

@@ -79,6 +79,7 @@ static bool try_snapshot(struct gcw_table *t, struct snapshot *sn, size_t *need)
 
 int gcw_table_foreach(struct gcw_table *t, gcw_visit_fn visit, void *arg)
 {
+    GCW_ASSERT_NOT_HELD(&t->lock);
     struct snapshot sn = {.t = t, .stride = t->entries.stride};
     for (;;) {
         size_t need = 0;

@@ -95,7 +95,7 @@ size_t gcw_index_capacity_for(size_t n);
 struct gcw_index *gcw_index_new(size_t capacity);
 
 /* ---------------------------------------------------------- writers
- * All with the table mutex held. */
+ * Serialised by the caller (the table holds its mutex and asserts it). */
 
 /* The writer's probe for k: true with *at = its slot and *id = its entry
  * when present; otherwise false with *at = where a set puts it (the first

@@ -35,6 +35,7 @@
  * how many it added. */
 static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
 {
+    GCW_ASSERT_HELD(&t->lock);
     size_t indexed = 0;
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(&t->entries, s)
@@ -57,6 +58,7 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
 /* Mutex held. Rebuilds ix, the published index, where it is. */
 static void rebuild_in_place(struct gcw_table *t, struct gcw_index *ix)
 {
+    GCW_ASSERT_HELD(&t->lock);
     gcw_seq_write_begin(&t->seq);
     for (size_t i = 0; i < ix->capacity; i++)
         atomic_store_explicit(&ix->slot[i], GCW_ISLOT_EMPTY, memory_order_relaxed);

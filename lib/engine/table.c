@@ -225,6 +225,7 @@ int gcw_table_get_or_create(struct gcw_table *t, const void *key,
 
 bool gcw_table_delete(struct gcw_table *t, const void *key)
 {
+    GCW_ASSERT_NOT_HELD(&t->lock);
     struct gcw_key k = gcw_key_of(key);
     if (!gcw_word_is_key(k.word))
         return false;
@@ -304,6 +305,7 @@ void gcw_table_clear(struct gcw_table *t)
 
 size_t gcw_table_size(struct gcw_table *t)
 {
+    GCW_ASSERT_NOT_HELD(&t->lock);
     gcw_mutex_lock(&t->lock);
     gcw_rebuild_count_live(t);
     size_t n = t->live;
@@ -314,6 +316,7 @@ size_t gcw_table_size(struct gcw_table *t)
 
 void gcw_table_stats(struct gcw_table *t, gcweak_stats *out)
 {
+    GCW_ASSERT_NOT_HELD(&t->lock);
     gcw_mutex_lock(&t->lock);
     gcw_rebuild_count_live(t);
     struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);

@@ -48,8 +48,12 @@ __attribute__((noinline)) static void clear_stack(void)
 
 /* Stack cleared, several collections; any call on a container lets it
  * drop its dead entries and so release their values. */
-static void collect(gcweak_map *m, gcweak_set *s)
+/* Always inlined, and clearing first from the caller's frame: a frame of
+ * its own would lie, uncleared, over the stale pointers a helper the
+ * caller called just before left there. */
+static inline __attribute__((always_inline)) void collect(gcweak_map *m, gcweak_set *s)
 {
+    clear_stack();
     for (int round = 0; round < 4; round++) {
         clear_stack();
         GC_gcollect();
