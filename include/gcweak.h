@@ -146,13 +146,25 @@ typedef struct gcweak_map_options {
  * and less marking. Cannot be combined with #GCWEAK_MAP_WEAK_KEYS. */
 #define GCWEAK_MAP_POINTER_FREE_VALUES 0x2u
 
+/** A doubly-weak map: values are held weakly too, and an entry disappears
+ * when its key or its value is reclaimed, whichever first. Values must be
+ * collector objects under the rules of keys (gcweak_map_set() refuses
+ * others with #GCWEAK_EINVAL). Neither side keeps the other alive through
+ * the map; a key that points to its value keeps the value alive by the
+ * program's own pointer. get never hands out a value being reclaimed, and
+ * stays lock-free on the common path. gcweak_map_on_removal() is refused
+ * (#GCWEAK_EINVAL): a value may be dead already, so there is nothing to
+ * hand over. Cannot be combined with #GCWEAK_MAP_WEAK_KEYS or
+ * #GCWEAK_MAP_POINTER_FREE_VALUES. */
+#define GCWEAK_MAP_WEAK_VALUES 0x4u
+
 /**
  * @brief A new map with options (NULL means defaults, as gcweak_map_new()).
  *
  * @param options  the options, or NULL for the defaults
  * @return the new map; NULL when out of memory, when flags holds an unknown
- *         bit, or when it asks for both #GCWEAK_MAP_WEAK_KEYS and
- *         #GCWEAK_MAP_POINTER_FREE_VALUES
+ *         bit, or when it combines #GCWEAK_MAP_WEAK_KEYS,
+ *         #GCWEAK_MAP_POINTER_FREE_VALUES and #GCWEAK_MAP_WEAK_VALUES
  */
 GCWEAK_API gcweak_map *gcweak_map_new_with(const gcweak_map_options *options);
 /** @} */

@@ -336,14 +336,17 @@ public:
 
     /**
      * @brief A new map with options (GCWEAK_MAP_WEAK_KEYS,
-     * GCWEAK_MAP_POINTER_FREE_VALUES, capacity_hint).
+     * GCWEAK_MAP_POINTER_FREE_VALUES, GCWEAK_MAP_WEAK_VALUES for a
+     * doubly-weak map whose values are collector objects, capacity_hint).
      * @throws std::invalid_argument unknown or contradictory flags
      * @throws std::bad_alloc out of memory
      */
     explicit weak_map(const map_options &options) : root_(detail::new_state<detail::map_state>())
     {
-        const unsigned known = GCWEAK_MAP_WEAK_KEYS | GCWEAK_MAP_POINTER_FREE_VALUES;
-        if ((options.flags & ~known) != 0 || (options.flags & known) == known)
+        const unsigned known =
+            GCWEAK_MAP_WEAK_KEYS | GCWEAK_MAP_POINTER_FREE_VALUES | GCWEAK_MAP_WEAK_VALUES;
+        const unsigned mode = options.flags & known;
+        if ((options.flags & ~known) != 0 || (mode & (mode - 1)) != 0)
             throw std::invalid_argument("gcweak::weak_map: unknown or contradictory flags");
         root_.get()->map = gcweak_map_new_with(&options);
         if (root_.get()->map == nullptr)

@@ -25,7 +25,10 @@ gcweak_map *gcweak_map_new_with(const gcweak_map_options *options)
     case GCWEAK_MAP_POINTER_FREE_VALUES:
         kind = GCW_KIND_POINTER_FREE_VALUES;
         break;
-    default: /* unknown bits, or both value modes */
+    case GCWEAK_MAP_WEAK_VALUES:
+        kind = GCW_KIND_WEAK_VALUES;
+        break;
+    default: /* unknown bits, or two value modes */
         return NULL;
     }
     gcweak_map *m = GC_MALLOC(sizeof *m);
@@ -108,7 +111,9 @@ int gcweak_map_stats(gcweak_map *m, gcweak_stats *out)
 
 int gcweak_map_on_removal(gcweak_map *m, gcweak_removal_fn fn, void *arg)
 {
-    if (m == NULL)
+    /* A doubly-weak map's dead entry may have lost its value: nothing to
+     * hand over. */
+    if (m == NULL || m->table.entries.kind == GCW_KIND_WEAK_VALUES)
         return GCWEAK_EINVAL;
     gcw_table_on_removal(&m->table, fn, arg);
     return GCWEAK_OK;

@@ -54,5 +54,6 @@ Suite *removal_suite(void);
 Suite *reclaim_suite(void);
 Suite *weakref_suite(void);
 Suite *registry_suite(void);
+Suite *weak_values_suite(void);
 
 #endif

@@ -279,8 +279,7 @@ size_t gcw_entries_count_live(const struct gcw_entries *e)
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(e, s)
         for (size_t i = 0; i < s.n; i++)
-            n += gcw_word_is_key(atomic_load_explicit(gcw_span_key(&s, i),
-                                                      memory_order_relaxed));
+            n += gcw_entry_is_live(e->kind, gcw_span_key(&s, i));
     return n;
 }
 

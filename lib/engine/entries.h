@@ -18,7 +18,9 @@ enum gcw_kind {
     GCW_KIND_SET,                /* no values */
     GCW_KIND_EPHEMERON,          /* a value is marked while its key lives */
     GCW_KIND_WEAK_KEYS,          /* a value is marked while its entry lives */
-    GCW_KIND_POINTER_FREE_VALUES /* values are no pointers: never marked */
+    GCW_KIND_POINTER_FREE_VALUES, /* values are no pointers: never marked */
+    GCW_KIND_WEAK_VALUES          /* doubly weak: values are disguised, each on a
+                                   * link of its own, and never marked */
 };
 
 /* Whether the pass marks this kind's values. */
@@ -159,6 +161,16 @@ static inline _Atomic gcw_word *gcw_span_key(const struct gcw_span *s, size_t i)
 static inline _Atomic(void *) *gcw_span_value(const struct gcw_span *s, size_t i)
 {
     return (_Atomic(void *) *)&s->keys[i * s->stride + 1];
+}
+
+/* Whether the entry whose key word is at `key` is live: its key word holds
+ * a key and, in a doubly-weak map, its value word a value (the collector
+ * zeroes either when its object dies). */
+static inline bool gcw_entry_is_live(enum gcw_kind kind, _Atomic gcw_word *key)
+{
+    return gcw_word_is_key(atomic_load_explicit(key, memory_order_relaxed)) &&
+           (kind != GCW_KIND_WEAK_VALUES ||
+            atomic_load_explicit((_Atomic gcw_word *)(key + 1), memory_order_relaxed) != 0);
 }
 
 static inline _Atomic gcw_word *gcw_flag_word(const struct gcw_span *s, size_t i,

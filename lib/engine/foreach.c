@@ -43,9 +43,9 @@ static void *snapshot_fill(void *arg)
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(&sn->t->entries, s) {
         for (size_t i = 0; i < s.n; i++) {
-            gcw_word k = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
-            if (!gcw_word_is_key(k))
+            if (!gcw_entry_is_live(sn->t->entries.kind, gcw_span_key(&s, i)))
                 continue;
+            gcw_word k = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
             if (sn->n == sn->room) {
                 sn->overflow = true;
                 return NULL;
@@ -56,6 +56,10 @@ static void *snapshot_fill(void *arg)
             GC_end_stubborn_change(&entry[0]);
             if (sn->stride == 2) {
                 entry[1] = atomic_load_explicit(gcw_span_value(&s, i), memory_order_relaxed);
+                /* A doubly-weak value is revealed here, under the lock, as
+                 * the key is. */
+                if (sn->t->entries.kind == GCW_KIND_WEAK_VALUES)
+                    entry[1] = GC_REVEAL_POINTER((GC_word)entry[1]);
                 if (entry[1] != NULL)
                     GC_end_stubborn_change(&entry[1]);
             }

@@ -67,3 +67,14 @@ GC_word gcw_collections_settled(void)
     (void)GC_call_with_alloc_lock(read_gc_no, &n);
     return n;
 }
+
+static void *reveal(void *slot)
+{
+    gcw_word w = atomic_load_explicit((_Atomic gcw_word *)slot, memory_order_relaxed);
+    return w != 0 ? GC_REVEAL_POINTER(w) : NULL;
+}
+
+void *gcw_reveal_locked(_Atomic gcw_word *slot)
+{
+    return GC_call_with_alloc_lock(reveal, (void *)slot);
+}

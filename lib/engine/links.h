@@ -17,6 +17,20 @@ int gcw_link_register(_Atomic gcw_word *slot, void *obj);
 /* Drops any registration of *slot. */
 void gcw_link_unregister(_Atomic gcw_word *slot);
 
+/* Drops the registration of an entry's key word and, in a doubly-weak map
+ * (with_value), of the value word beside it. */
+static inline void gcw_link_unregister_entry(_Atomic gcw_word *key, bool with_value)
+{
+    gcw_link_unregister(key);
+    if (with_value)
+        gcw_link_unregister(key + 1);
+}
+
+/* The disguised pointer in *slot, a registered link, revealed under the
+ * collector's lock (NULL once cleared): never an object being reclaimed.
+ * The caller may hold a table mutex. */
+void *gcw_reveal_locked(_Atomic gcw_word *slot);
+
 /* Memory for tables: scanned (zeroed) and pointer-free (not zeroed). May
  * collect and run finalizers: never call with a table mutex held. */
 void *gcw_alloc_scanned(size_t bytes);

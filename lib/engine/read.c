@@ -28,9 +28,33 @@ enum { OPTIMISTIC_READS = 64 };
 
 /* Out of line so that the fast path (read.h) saves no registers and stays
  * short. */
+/* A doubly-weak map's read under both locks: the mutex keeps writers out,
+ * the collector's lock any collection between deciding and clearing. */
+struct weak_read {
+    struct gcw_table *t;
+    const struct gcw_key *k;
+    void **v;
+    bool found;
+};
+
+static void *read_weak_values_locked(void *arg)
+{
+    struct weak_read *r = arg;
+    r->found = gcw_table_read(r->t, atomic_load_explicit(&r->t->index, memory_order_relaxed),
+                              r->k, r->v) != NULL;
+    return NULL;
+}
+
 bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v)
 {
     GCW_ASSERT_NOT_HELD(&t->lock);
+    if (t->entries.kind == GCW_KIND_WEAK_VALUES) {
+        struct weak_read r = {t, k, v, false};
+        gcw_mutex_lock(&t->lock);
+        (void)GC_call_with_alloc_lock(read_weak_values_locked, &r);
+        gcw_mutex_unlock(&t->lock);
+        return r.found;
+    }
     for (int attempt = 0; attempt < OPTIMISTIC_READS && !gcw_values_suspect(t); attempt++) {
         gcw_cpu_relax();
         unsigned s = gcw_seq_read_begin(&t->seq);

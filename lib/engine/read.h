@@ -15,14 +15,18 @@
 #include "trust.h"
 
 /* One probe of index ix, with or without the mutex: the entry's key word
- * address or NULL, its value in *v (untouched for sets). */
+ * address or NULL, its value in *v (untouched for sets). A doubly-weak
+ * value comes out revealed: the caller validates it like the rest. */
 static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_index *ix,
                                                const struct gcw_key *k, void **v)
 {
     size_t id = 0;
     _Atomic gcw_word *key = gcw_index_find(ix, &t->entries, k, &id);
-    if (key != NULL && t->entries.stride == 2)
+    if (key != NULL && t->entries.stride == 2) {
         *v = atomic_load_explicit(gcw_entry_value(key), memory_order_relaxed);
+        if (t->entries.kind == GCW_KIND_WEAK_VALUES)
+            *v = GC_REVEAL_POINTER((GC_word)*v);
+    }
     return key;
 }
 
@@ -37,12 +41,17 @@ static inline bool gcw_table_get(struct gcw_table *t, const void *key, void **va
     if (!gcw_word_is_key(k.word))
         return false;
     void *v = NULL;
+    /* A doubly-weak value is a disguised pointer on a link: the read must
+     * not overlap a collection's deciding window (ephemeron.h). */
+    bool guarded = t->entries.kind == GCW_KIND_WEAK_VALUES;
+    unsigned deciding = guarded ? gcw_read_guarded_begin() : 0;
     unsigned s = gcw_seq_read_begin(&t->seq);
     bool found =
         gcw_table_read(t, atomic_load_explicit(&t->index, memory_order_acquire), &k, &v) != NULL;
     /* Validated after the read: a collection that did not mark the values
      * meanwhile may have reclaimed the value just read. */
-    if (!gcw_seq_read_valid(&t->seq, s) || gcw_values_suspect(t))
+    if (!gcw_seq_read_valid(&t->seq, s) || gcw_values_suspect(t) ||
+        (guarded && !gcw_read_guarded_valid(deciding)))
         found = gcw_table_get_locked(t, &k, &v);
     /* Written only now: a read that failed validation may have set v. */
     if (found && value_out != NULL)

@@ -43,13 +43,17 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
             if (!gcw_flag_get(&s, i, GCW_IN_USE))
                 continue;
             gcw_word w = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
-            if (gcw_word_is_key(w)) {
+            if (gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i))) {
                 struct gcw_key k = gcw_key_of_word(w);
                 gcw_index_add_unpublished(ix, &k, s.first_id + i);
                 indexed++;
             } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
-                /* The collector dropped its link with the key. */
-                (void)gcw_entries_delete(&t->entries, s.first_id + i);
+                /* The collector dropped the link of what died; in a
+                 * doubly-weak map the other side may live on, on a link
+                 * that must go if it may be freed explicitly (keys.c). */
+                if (gcw_entries_delete(&t->entries, s.first_id + i) &&
+                    t->entries.kind == GCW_KIND_WEAK_VALUES)
+                    gcw_link_unregister_entry(gcw_span_key(&s, i), true);
             }
         }
     return indexed;

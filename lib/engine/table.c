@@ -77,10 +77,24 @@ static void update_present(struct gcw_table *t, size_t id, void *value, bool rep
     if (t->entries.kind == GCW_KIND_SET)
         return;
     _Atomic(void *) *slot = gcw_entry_value(gcw_entry_key(&t->entries, id));
+    bool weak = t->entries.kind == GCW_KIND_WEAK_VALUES;
     if (!replace) {
         if (existing != NULL)
-            *existing = atomic_load_explicit(slot, memory_order_relaxed);
+            *existing = weak ? gcw_reveal_locked((_Atomic gcw_word *)slot)
+                             : atomic_load_explicit(slot, memory_order_relaxed);
         return;
+    }
+    /* A doubly-weak value's link moves to the new value first: the slot is
+     * registered on whatever object it holds. */
+    if (weak) {
+        if (gcw_link_register((_Atomic gcw_word *)slot, gcw_key_object(value)) != GCWEAK_OK)
+            return; /* out of memory: the old value stays, its link too */
+        if (gcw_key_object_needs_unlink(gcw_key_object(value))) {
+            struct gcw_span s;
+            size_t i = gcw_entries_span_of(&t->entries, id, &s);
+            gcw_flag_set(&s, i, GCW_UNLINK, true);
+        }
+        value = (void *)gcw_key_word(value);
     }
     /* Pointer-free memory: no write barrier. The old value may die now;
      * the new one is in the caller's frame until the store is visible. */
@@ -130,11 +144,24 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
     GCW_ASSERT_HELD(&t->lock);
     /* Registered before the key word is visible: an entry holds a key word
      * only while its slot is registered on that key's object. */
-    int rc = gcw_link_register(gcw_entry_key(&t->entries, id), obj);
+    _Atomic gcw_word *slot = gcw_entry_key(&t->entries, id);
+    int rc = gcw_link_register(slot, obj);
     if (rc != GCWEAK_OK)
         return rc;
+    bool unlink = gcw_key_object_needs_unlink(obj);
+    if (t->entries.kind == GCW_KIND_WEAK_VALUES) {
+        /* The value, disguised, on a link of its own. */
+        void *value_obj = gcw_key_object(value);
+        rc = gcw_link_register(slot + 1, value_obj);
+        if (rc != GCWEAK_OK) {
+            gcw_link_unregister(slot);
+            return rc;
+        }
+        unlink |= gcw_key_object_needs_unlink(value_obj);
+        value = (void *)gcw_key_word(value);
+    }
     gcw_seq_write_begin(&t->seq);
-    gcw_entries_set(&t->entries, id, k->word, value, gcw_key_object_needs_unlink(obj));
+    gcw_entries_set(&t->entries, id, k->word, value, unlink);
     gcw_index_set(ix, at, k, id);
     gcw_seq_write_end(&t->seq);
     t->live++;
@@ -197,6 +224,8 @@ int gcw_table_set(struct gcw_table *t, const void *key, void *value)
     struct gcw_key k = gcw_key_of(key);
     if (!gcw_word_is_key(k.word))
         return GCWEAK_EINVAL;
+    if (t->entries.kind == GCW_KIND_WEAK_VALUES && gcw_key_object(value) == NULL)
+        return GCWEAK_EINVAL;
     return set_key(t, key, &k, NULL, value, true, NULL);
 }
 
@@ -215,6 +244,8 @@ int gcw_table_get_or_create(struct gcw_table *t, const void *key,
         return GCWEAK_EINVAL;
     /* No lock held: create may allocate, collect and use this table. */
     void *created = create(key, arg);
+    if (t->entries.kind == GCW_KIND_WEAK_VALUES && gcw_key_object(created) == NULL)
+        return GCWEAK_EINVAL;
     int rc = set_key(t, key, &k, obj, created, false, &v);
     if (rc == GCWEAK_OK)
         *value_out = v;
@@ -248,7 +279,7 @@ bool gcw_table_delete(struct gcw_table *t, const void *key)
          * Keys the program could free explicitly under a live link (keys.c)
          * were marked at set and are unlinked. */
         if (unlink)
-            gcw_link_unregister(slot);
+            gcw_link_unregister_entry(slot, t->entries.kind == GCW_KIND_WEAK_VALUES);
         GCW_CHECK_WRITE(t, id, at);
         if (gcw_rebuild_too_sparse(t, ix))
             (void)gcw_rebuild(t, 0); /* out of memory: stay large */
@@ -267,7 +298,8 @@ static void unlink_flagged(struct gcw_table *t)
         for (size_t i = gcw_span_next_flagged(&s, 0, GCW_UNLINK); i < s.n;
              i = gcw_span_next_flagged(&s, i + 1, GCW_UNLINK))
             if (gcw_flag_get(&s, i, GCW_IN_USE))
-                gcw_link_unregister(gcw_span_key(&s, i));
+                gcw_link_unregister_entry(gcw_span_key(&s, i),
+                                          t->entries.kind == GCW_KIND_WEAK_VALUES);
 }
 
 void gcw_table_clear(struct gcw_table *t)

@@ -97,6 +97,16 @@ void errors()
     gcweak::map_options both{};
     both.flags = GCWEAK_MAP_WEAK_KEYS | GCWEAK_MAP_POINTER_FREE_VALUES;
     CHECK_THROWS(std::invalid_argument, (gcweak::weak_map<int *, int>(both)));
+    gcweak::map_options dw{};
+    dw.flags = GCWEAK_MAP_WEAK_VALUES | GCWEAK_MAP_WEAK_KEYS;
+    CHECK_THROWS(std::invalid_argument, (gcweak::weak_map<int *, int *>(dw)));
+    dw.flags = GCWEAK_MAP_WEAK_VALUES;
+    gcweak::weak_map<node *, node *> doubly(dw);    /* values must be collector objects */
+    node *dk = new node(1), *dv = new node(2);
+    doubly.set(dk, dv);
+    CHECK(doubly.get(dk).value() == dv);
+    CHECK_THROWS(std::invalid_argument, doubly.set(dk, reinterpret_cast<node *>(&on_stack)));
+    CHECK_THROWS(std::invalid_argument, doubly.on_removal([](node *) {}));
     gcweak::map_options unknown{};
     unknown.flags = 0x80;
     CHECK_THROWS(std::invalid_argument, (gcweak::weak_map<int *, int>(unknown)));
