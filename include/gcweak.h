@@ -501,6 +501,150 @@ GCWEAK_API int gcweak_map_stats(gcweak_map *m, gcweak_stats *out);
 GCWEAK_API int gcweak_set_stats(gcweak_set *s, gcweak_stats *out);
 /** @} */
 
+/* ------------------------------------------------------- weak-value maps */
+
+/**
+ * @defgroup gcweak_valmap Weak-value maps
+ * @brief Maps from byte strings to collector objects held weakly: interning
+ * tables and caches by name.
+ *
+ * A key is any byte string, `len` bytes from `key` (zero bytes and embedded
+ * NULs allowed), copied into the map; two keys are equal when their bytes
+ * are. (NULL, 0) is the empty key. A value must be a collector object under
+ * the rules of map keys (see @ref gcweak_keys); the map never keeps it
+ * alive. Once the collector reclaims a value its entry is gone, in that
+ * same collection: from then on get returns NULL, size no longer counts it,
+ * foreach skips it and intern creates a new value, and these never
+ * disagree. get returns a strong pointer, never an object being reclaimed,
+ * and takes no lock on the common path.
+ *
+ * Keys are hashed with a per-process random seed (SipHash-1-3), so that
+ * keys chosen by whoever writes a program's input cannot make operations
+ * walk one probe chain. A value revived by its own bdwgc finalizer does not
+ * come back to the map: its entry went before finalizers ran.
+ * @{
+ */
+
+/** @brief A weak-value map; a collector object with no free function. */
+typedef struct gcweak_valmap gcweak_valmap;
+
+/** @brief A new empty weak-value map, or NULL when out of memory. */
+GCWEAK_API gcweak_valmap *gcweak_valmap_new(void);
+
+/**
+ * @brief Associates value with the key's bytes, replacing any value.
+ * @param m      the map
+ * @param key    the key's bytes (may be NULL when len is 0)
+ * @param len    the key's length
+ * @param value  a collector object
+ * @retval GCWEAK_OK      stored
+ * @retval GCWEAK_EINVAL  NULL map; key NULL with len > 0; value not a
+ *                        collector object (nothing stored)
+ * @retval GCWEAK_ENOMEM  out of memory (the map unchanged)
+ */
+GCWEAK_API int gcweak_valmap_set(gcweak_valmap *m, const void *key, size_t len, void *value);
+
+/**
+ * @brief The live value stored for the key, or NULL.
+ * @param m    the map (NULL: NULL)
+ * @param key  the key's bytes (NULL with len > 0: NULL)
+ * @param len  the key's length
+ * @return the value, a strong pointer, or NULL
+ */
+GCWEAK_API void *gcweak_valmap_get(gcweak_valmap *m, const void *key, size_t len);
+
+/**
+ * @brief Removes the key's entry.
+ * @param m    the map (NULL: false)
+ * @param key  the key's bytes
+ * @param len  the key's length
+ * @return true if there was a live entry
+ */
+GCWEAK_API bool gcweak_valmap_delete(gcweak_valmap *m, const void *key, size_t len);
+
+/**
+ * @brief The number of live entries (0 for NULL).
+ * @param m  the map
+ * @return the count
+ */
+GCWEAK_API size_t gcweak_valmap_size(gcweak_valmap *m);
+
+/**
+ * @brief Removes every entry.
+ * @param m  the map (NULL: nothing)
+ */
+GCWEAK_API void gcweak_valmap_clear(gcweak_valmap *m);
+
+/** @brief Makes the value for a key gcweak_valmap_intern() found none for. */
+typedef void *(*gcweak_valmap_create_fn)(const void *key, size_t len, void *arg);
+
+/**
+ * @brief Atomic get-or-create: the live value for the key, or, when there
+ * is none, create(key, len, arg) stored and returned.
+ *
+ * create runs with no gcweak or collector lock held (it may allocate,
+ * collect and use this map). If another thread stored a value for the key
+ * meanwhile, that value wins and is returned instead: all racers get the
+ * same object. The value returned stays alive while the caller holds it.
+ *
+ * @param m          the map
+ * @param key        the key's bytes
+ * @param len        the key's length
+ * @param create     makes the value
+ * @param arg        passed to create
+ * @param value_out  receives the value; untouched on error
+ * @retval GCWEAK_OK      *value_out set
+ * @retval GCWEAK_EINVAL  NULL map, create or value_out; key NULL with
+ *                        len > 0; create returned no collector object
+ * @retval GCWEAK_ENOMEM  out of memory
+ */
+GCWEAK_API int gcweak_valmap_intern(gcweak_valmap *m, const void *key, size_t len,
+                                    gcweak_valmap_create_fn create, void *arg,
+                                    void **value_out);
+
+/** @brief Told the key of an entry whose value the collector reclaimed. */
+typedef void (*gcweak_valmap_removal_fn)(const void *key, size_t len, void *arg);
+
+/**
+ * @brief Calls fn(key, len, arg) once for each entry that disappeared
+ * because its value was reclaimed (not for delete, clear or a value
+ * replaced by set), during the next operation on the map, with no lock
+ * held. fn NULL turns it off. An old value's notification never removes or
+ * hides a newer entry for the same key.
+ * @param m    the map
+ * @param fn   the callback, or NULL
+ * @param arg  passed to fn
+ * @retval GCWEAK_OK      set
+ * @retval GCWEAK_EINVAL  NULL map
+ * @retval GCWEAK_ENOMEM  out of memory (the previous callback stays)
+ */
+GCWEAK_API int gcweak_valmap_on_removal(gcweak_valmap *m, gcweak_valmap_removal_fn fn,
+                                        void *arg);
+
+/** @brief Visits one entry; nonzero stops the walk. */
+typedef int (*gcweak_valmap_visit_fn)(const void *key, size_t len, void *value, void *arg);
+
+/**
+ * @brief Calls visit for every entry live when it starts (a snapshot, as
+ * gcweak_map_foreach()).
+ * @param m      the map
+ * @param visit  the visitor
+ * @param arg    passed to visit
+ * @return #GCWEAK_OK, the nonzero value visit returned, #GCWEAK_EINVAL
+ *         (NULL map or visit) or #GCWEAK_ENOMEM (no snapshot)
+ */
+GCWEAK_API int gcweak_valmap_foreach(gcweak_valmap *m, gcweak_valmap_visit_fn visit, void *arg);
+
+/**
+ * @brief Fills *out with the statistics of a weak-value map.
+ * @param m    the map
+ * @param out  receives the statistics
+ * @retval GCWEAK_OK      *out filled
+ * @retval GCWEAK_EINVAL  NULL map or out
+ */
+GCWEAK_API int gcweak_valmap_stats(gcweak_valmap *m, gcweak_stats *out);
+/** @} */
+
 /* ------------------------------------------------------ weak references */
 
 /**

@@ -55,5 +55,6 @@ Suite *reclaim_suite(void);
 Suite *weakref_suite(void);
 Suite *registry_suite(void);
 Suite *weak_values_suite(void);
+Suite *valmap_suite(void);
 
 #endif

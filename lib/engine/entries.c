@@ -97,6 +97,7 @@ void gcw_entries_init(struct gcw_entries *e, enum gcw_kind kind)
     e->free_hint = 0;
     e->kind = kind;
     e->stride = kind == GCW_KIND_SET ? 1 : 2;
+    e->byte_keys = false;
     atomic_init(&e->removals_wanted, false);
     atomic_init(&e->removals_pending, false);
     atomic_init(&e->unreached_gc_no, 0);
@@ -206,12 +207,15 @@ size_t gcw_entries_next_free(struct gcw_entries *e)
     }
 }
 
-gcw_word *gcw_entries_alloc_chunk(enum gcw_kind kind, unsigned c)
+gcw_word *gcw_entries_alloc_chunk(const struct gcw_entries *e, unsigned c)
 {
-    size_t stride = kind == GCW_KIND_SET ? 1 : 2;
+    size_t stride = e->stride;
     size_t len = gcw_chunk_length(c);
     size_t words = len * stride + chunk_flag_words(c);
-    gcw_word *block = gcw_alloc_pointer_free(words * sizeof(gcw_word));
+    /* Stored byte-string keys are held by the chunk itself, which the
+     * collector then scans (values stay disguised). */
+    gcw_word *block = e->byte_keys ? gcw_alloc_scanned(words * sizeof(gcw_word))
+                                   : gcw_alloc_pointer_free(words * sizeof(gcw_word));
     if (block == NULL)
         return NULL;
     for (size_t i = 0; i < len; i++) {
@@ -245,6 +249,8 @@ void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, 
     if (s.stride == 2)
         atomic_store_explicit(gcw_span_value(&s, i), value, memory_order_relaxed);
     atomic_store_explicit(gcw_span_key(&s, i), w, memory_order_release);
+    if (e->byte_keys)
+        gcw_note_store(gcw_span_key(&s, i), (const void *)w);
     gcw_flag_set(&s, i, GCW_UNLINK, unlink);
     gcw_flag_set(&s, i, GCW_IN_USE, true);
     if (id == top) {
@@ -309,7 +315,11 @@ static bool check_entry(const struct gcw_span *s, size_t i)
     GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_PENDING_REMOVAL));
     GCW_ASSERT(used || s->stride == 1 ||
                atomic_load_explicit(gcw_span_value(s, i), memory_order_relaxed) == NULL);
-    GCW_ASSERT(!gcw_flag_get(s, i, GCW_PENDING_REMOVAL) || !gcw_word_is_key(k));
+    /* Pending removal: dead, by its key word (the pass cleared it) or, for
+     * byte-string keys, by its value word. */
+    GCW_ASSERT(!gcw_flag_get(s, i, GCW_PENDING_REMOVAL) || !gcw_word_is_key(k) ||
+               (s->stride == 2 &&
+                atomic_load_explicit(gcw_span_value(s, i), memory_order_relaxed) == NULL));
     return used;
 }
 

@@ -9,7 +9,7 @@
 
 #include <stdatomic.h>
 
-#include "links.h"
+#include "bytes.h"
 
 /* The container kinds, named as the public API names them. Map values sit
  * beside their keys in pointer-free memory, where the marker never looks;
@@ -48,6 +48,10 @@ struct gcw_entries {
     size_t free_hint;      /* no free entry below it; writers only */
     enum gcw_kind kind;
     unsigned stride;       /* words per entry: 2 with a value, 1 without */
+    /* Keys are byte strings (bytes.h): a key word is an ordinary pointer to
+     * the stored copy, in chunks the collector scans, and no link. Set once,
+     * before the first chunk. */
+    bool byte_keys;
     /* Shared with the collector-side pass (ephemeron.c). */
     atomic_bool removals_wanted;  /* a removal callback wants dead entries' values */
     atomic_bool removals_pending; /* the pass queued removals not yet delivered */
@@ -128,6 +132,32 @@ static inline _Atomic(void *) *gcw_entry_value(_Atomic gcw_word *key)
     return (_Atomic(void *) *)(key + 1);
 }
 
+/* Whether the entry whose key word is at `key` holds key k and is live. A
+ * byte-string key is compared by its bytes; the copy a reader reads the
+ * pointer of stays alive while the reader holds it. */
+static inline bool gcw_entry_matches(const struct gcw_entries *e, _Atomic gcw_word *key,
+                                     const struct gcw_key *k)
+{
+    gcw_word w = atomic_load_explicit(key, memory_order_relaxed);
+    if (e->byte_keys) {
+        if (!gcw_word_is_key(w) || !gcw_bytes_equal((const struct gcw_bytes *)w, k))
+            return false;
+    } else if (w != k->word) {
+        return false;
+    }
+    /* In a doubly-weak map an entry whose value died is no match: a set of
+     * its key makes another. */
+    return e->kind != GCW_KIND_WEAK_VALUES ||
+           atomic_load_explicit((_Atomic gcw_word *)(key + 1), memory_order_relaxed) != 0;
+}
+
+/* The key, with its hash, that a stored key word stands for. */
+static inline struct gcw_key gcw_stored_key(const struct gcw_entries *e, gcw_word w)
+{
+    return e->byte_keys ? gcw_key_of_stored_bytes((const struct gcw_bytes *)w)
+                        : gcw_key_of_word(w);
+}
+
 /*
  * A chunk seen as arrays, for walks in memory order (the pass, rebuilds,
  * counts): entry i of the span is number first_id + i. Only the accessors
@@ -164,8 +194,8 @@ static inline _Atomic(void *) *gcw_span_value(const struct gcw_span *s, size_t i
 }
 
 /* Whether the entry whose key word is at `key` is live: its key word holds
- * a key and, in a doubly-weak map, its value word a value (the collector
- * zeroes either when its object dies). */
+ * a key and, in a doubly-weak map (and a weak-value map), its value word a
+ * value (the collector zeroes either when its object dies). */
 static inline bool gcw_entry_is_live(enum gcw_kind kind, _Atomic gcw_word *key)
 {
     return gcw_word_is_key(atomic_load_explicit(key, memory_order_relaxed)) &&
@@ -214,7 +244,7 @@ size_t gcw_entries_next_free(struct gcw_entries *e);
 
 /* A chunk's memory, allocated without the mutex (it may collect and run
  * finalizers), then installed with it. */
-gcw_word *gcw_entries_alloc_chunk(enum gcw_kind kind, unsigned c);
+gcw_word *gcw_entries_alloc_chunk(const struct gcw_entries *e, unsigned c);
 void gcw_entries_install_chunk(struct gcw_entries *e, unsigned c, gcw_word *block);
 bool gcw_entries_have_chunk(const struct gcw_entries *e, size_t id);
 

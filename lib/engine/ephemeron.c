@@ -507,10 +507,41 @@ static void offer_or_wait(const struct gcw_member *m)
  * kept: the value may bring the key back, and the table drops it when it
  * delivers) and is flagged pending removal; its value, and those of entries
  * queued earlier and not yet delivered, are kept for the callback. */
+/* The same for a weak-value map: entries whose values stayed unmarked die
+ * now. Each loses its value word (the link on it goes with the object) and
+ * is flagged pending removal; its key, which the scanned chunk holds, is
+ * what the callback gets. */
+static void queue_value_removals(struct gcw_entries *e)
+{
+    bool any = false;
+    struct gcw_span s;
+    GCW_FOR_EACH_SPAN(e, s)
+        for (size_t i = 0; i < s.n; i++) {
+            if (!gcw_word_is_key(atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed)))
+                continue;
+            _Atomic gcw_word *value = (_Atomic gcw_word *)gcw_span_value(&s, i);
+            gcw_word v = atomic_load_explicit(value, memory_order_relaxed);
+            if (v == 0)
+                continue;
+            void *obj = GC_base(GC_REVEAL_POINTER(v));
+            if (obj == NULL || GC_is_marked(obj))
+                continue;
+            atomic_store_explicit(value, 0, memory_order_relaxed);
+            gcw_flag_set(&s, i, GCW_PENDING_REMOVAL, true);
+            any = true;
+        }
+    if (any)
+        atomic_store_explicit(&e->removals_pending, true, memory_order_relaxed);
+}
+
 static void queue_removals(struct gcw_entries *e)
 {
     if (!atomic_load_explicit(&e->removals_wanted, memory_order_relaxed))
         return;
+    if (e->byte_keys) {
+        queue_value_removals(e);
+        return;
+    }
     bool traced = e->kind == GCW_KIND_EPHEMERON || e->kind == GCW_KIND_WEAK_KEYS;
     bool any = false;
     struct gcw_span s;

@@ -51,7 +51,8 @@ static void *snapshot_fill(void *arg)
                 return NULL;
             }
             void **entry = &sn->out[sn->n++ * sn->stride];
-            entry[0] = GC_REVEAL_POINTER(k);
+            /* A stored byte-string key is an ordinary pointer already. */
+            entry[0] = sn->t->entries.byte_keys ? (void *)k : GC_REVEAL_POINTER(k);
             /* Barriers need no lock: GC_end_stubborn_change only sets a bit. */
             GC_end_stubborn_change(&entry[0]);
             if (sn->stride == 2) {

@@ -76,9 +76,7 @@ bool gcw_index_probe(const struct gcw_index *ix, const struct gcw_entries *e,
         if ((uint32_t)(s >> 32) != k->fingerprint)
             continue;
         size_t n = gcw_islot_entry(s);
-        _Atomic gcw_word *key = gcw_entry_key(e, n);
-        if (atomic_load_explicit(key, memory_order_relaxed) == k->word &&
-            gcw_entry_is_live(e->kind, key)) {
+        if (gcw_entry_matches(e, gcw_entry_key(e, n), k)) {
             *at = i;
             *id = n;
             return true;
@@ -132,7 +130,7 @@ static bool check_naming_slot(const struct gcw_index *ix, const struct gcw_entri
     if (!gcw_entry_is_live(e->kind, gcw_entry_key(e, id)))
         return false;
     struct gcw_key k =
-        gcw_key_of_word(atomic_load_explicit(gcw_entry_key(e, id), memory_order_relaxed));
+        gcw_stored_key(e, atomic_load_explicit(gcw_entry_key(e, id), memory_order_relaxed));
     GCW_ASSERT((uint32_t)(sl >> 32) == k.fingerprint);
     for (size_t j = gcw_index_home(ix, k.hash); j != i; j = gcw_index_next(ix, j))
         GCW_ASSERT(atomic_load_explicit(&ix->slot[j], memory_order_relaxed) != GCW_ISLOT_EMPTY);

@@ -78,11 +78,7 @@ static inline _Atomic gcw_word *gcw_index_find(const struct gcw_index *ix,
             continue;
         size_t n = gcw_islot_entry(s);
         _Atomic gcw_word *key = gcw_entry_key(e, n);
-        /* In a doubly-weak map an entry whose value died is no match: a set
-         * of its key makes another. */
-        if (key != NULL && atomic_load_explicit(key, memory_order_relaxed) == k->word &&
-            (e->kind != GCW_KIND_WEAK_VALUES ||
-             atomic_load_explicit(key + 1, memory_order_relaxed) != 0)) {
+        if (key != NULL && gcw_entry_matches(e, key, k)) {
             *id = n;
             return key;
         }

@@ -72,11 +72,15 @@ struct gcw_key {
     gcw_word word;
     gcw_word hash;
     uint32_t fingerprint;
+    /* Byte-string keys (bytes.h) only: what the entry's key is compared
+     * with; the word is then the stored copy, when there is one. */
+    const unsigned char *bytes;
+    size_t len;
 };
 
 static inline struct gcw_key gcw_key_of_word(gcw_word w)
 {
-    struct gcw_key k = {w, gcw_word_hash(w), gcw_word_fingerprint(w)};
+    struct gcw_key k = {w, gcw_word_hash(w), gcw_word_fingerprint(w), NULL, 0};
     return k;
 }
 

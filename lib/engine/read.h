@@ -34,12 +34,11 @@ static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_i
  * are suspect. Mutex NOT held. */
 bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v);
 
-/* Whether key is present, and its value in *value_out (when not NULL). */
-static inline bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
+/* Whether key k is present, and its value in *value_out (when not NULL). */
+static inline bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *key,
+                                     void **value_out)
 {
-    struct gcw_key k = gcw_key_of(key);
-    if (!gcw_word_is_key(k.word))
-        return false;
+    struct gcw_key k = *key;
     void *v = NULL;
     /* A doubly-weak value is a disguised pointer on a link: the read must
      * not overlap a collection's deciding window (ephemeron.h). */
@@ -58,6 +57,15 @@ static inline bool gcw_table_get(struct gcw_table *t, const void *key, void **va
         *value_out = v;
     gcw_removals_deliver_due(t);
     return found;
+}
+
+/* Whether key is present, and its value in *value_out (when not NULL). */
+static inline bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
+{
+    struct gcw_key k = gcw_key_of(key);
+    if (!gcw_word_is_key(k.word))
+        return false;
+    return gcw_table_get_key(t, &k, value_out);
 }
 
 #endif /* GCWEAK_READ_H */

@@ -44,7 +44,7 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                 continue;
             gcw_word w = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
             if (gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i))) {
-                struct gcw_key k = gcw_key_of_word(w);
+                struct gcw_key k = gcw_stored_key(&t->entries, w);
                 gcw_index_add_unpublished(ix, &k, s.first_id + i);
                 indexed++;
             } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
@@ -116,7 +116,7 @@ int gcw_rebuild_add_chunk(struct gcw_table *t, size_t id)
     GCW_ASSERT_HELD(&t->lock);
     unsigned c = gcw_entry_place(id).chunk;
     gcw_mutex_unlock(&t->lock);
-    gcw_word *block = gcw_entries_alloc_chunk(t->entries.kind, c);
+    gcw_word *block = gcw_entries_alloc_chunk(&t->entries, c);
     gcw_mutex_lock(&t->lock);
     if (block == NULL)
         return GCWEAK_ENOMEM;

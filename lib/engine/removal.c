@@ -62,10 +62,15 @@ static size_t removals_take(struct gcw_table *t, void **out, bool *done)
                                          GCW_PENDING_REMOVAL);
         for (; i < s.n && n < DELIVERY_BATCH;
              i = gcw_span_next_flagged(&s, i + 1, GCW_PENDING_REMOVAL)) {
-            void *v = atomic_load_explicit(gcw_span_value(&s, i), memory_order_relaxed);
+            /* A weak-value map hands over the key (its stored copy): the
+             * value is gone, its link with it. */
+            void *v = t->entries.byte_keys
+                          ? (void *)atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed)
+                          : atomic_load_explicit(gcw_span_value(&s, i), memory_order_relaxed);
             atomic_store_explicit(gcw_span_value(&s, i), NULL, memory_order_relaxed);
             gcw_flag_set(&s, i, GCW_PENDING_REMOVAL, false);
-            gcw_link_unregister(gcw_span_key(&s, i));
+            if (!t->entries.byte_keys)
+                gcw_link_unregister(gcw_span_key(&s, i));
             GCW_CHECK_WRITE(t, s.first_id + i, SIZE_MAX);
             if (v != NULL)
                 out[n++] = v;

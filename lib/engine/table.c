@@ -145,16 +145,23 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
     /* Registered before the key word is visible: an entry holds a key word
      * only while its slot is registered on that key's object. */
     _Atomic gcw_word *slot = gcw_entry_key(&t->entries, id);
-    int rc = gcw_link_register(slot, obj);
-    if (rc != GCWEAK_OK)
-        return rc;
-    bool unlink = gcw_key_object_needs_unlink(obj);
+    bool byte_keys = t->entries.byte_keys;
+    bool unlink = false;
+    int rc = GCWEAK_OK;
+    /* A byte-string key is held by the chunk, not by a link. */
+    if (!byte_keys) {
+        rc = gcw_link_register(slot, obj);
+        if (rc != GCWEAK_OK)
+            return rc;
+        unlink = gcw_key_object_needs_unlink(obj);
+    }
     if (t->entries.kind == GCW_KIND_WEAK_VALUES) {
         /* The value, disguised, on a link of its own. */
         void *value_obj = gcw_key_object(value);
         rc = gcw_link_register(slot + 1, value_obj);
         if (rc != GCWEAK_OK) {
-            gcw_link_unregister(slot);
+            if (!byte_keys)
+                gcw_link_unregister(slot);
             return rc;
         }
         unlink |= gcw_key_object_needs_unlink(value_obj);
@@ -219,6 +226,13 @@ static int set_key(struct gcw_table *t, const void *key, const struct gcw_key *k
     return rc;
 }
 
+int gcw_table_set_key(struct gcw_table *t, const struct gcw_key *k, struct gcw_bytes *stored,
+                      void *value, bool replace, void **existing)
+{
+    GCW_ASSERT(t->entries.byte_keys && k->word == (gcw_word)stored);
+    return set_key(t, stored, k, stored, value, replace, existing);
+}
+
 int gcw_table_set(struct gcw_table *t, const void *key, void *value)
 {
     struct gcw_key k = gcw_key_of(key);
@@ -256,10 +270,16 @@ int gcw_table_get_or_create(struct gcw_table *t, const void *key,
 
 bool gcw_table_delete(struct gcw_table *t, const void *key)
 {
-    GCW_ASSERT_NOT_HELD(&t->lock);
     struct gcw_key k = gcw_key_of(key);
     if (!gcw_word_is_key(k.word))
         return false;
+    return gcw_table_delete_key(t, &k);
+}
+
+bool gcw_table_delete_key(struct gcw_table *t, const struct gcw_key *key)
+{
+    GCW_ASSERT_NOT_HELD(&t->lock);
+    struct gcw_key k = *key;
     gcw_mutex_lock(&t->lock);
     struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
     size_t at = 0;

@@ -61,6 +61,13 @@ size_t gcw_table_size(struct gcw_table *t);
 void gcw_table_clear(struct gcw_table *t);
 void gcw_table_stats(struct gcw_table *t, gcweak_stats *out);
 
+/* The same with a key the front end prepared: byte-string keys (bytes.h).
+ * set stores `stored`, the copy k's word names, and reports an existing
+ * value as set_key does (replace false: get-or-create). */
+int gcw_table_set_key(struct gcw_table *t, const struct gcw_key *k, struct gcw_bytes *stored,
+                      void *value, bool replace, void **existing);
+bool gcw_table_delete_key(struct gcw_table *t, const struct gcw_key *k);
+
 /* Get-or-create (see gcweak_map_get_or_create); create runs unlocked. */
 int gcw_table_get_or_create(struct gcw_table *t, const void *key,
                             void *(*create)(const void *key, void *arg), void *arg,

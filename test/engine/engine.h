@@ -30,5 +30,6 @@ size_t check_index(const struct gcw_index *ix, const struct gcw_entries *e);
 
 Suite *entries_suite(void);
 Suite *index_suite(void);
+Suite *bytes_suite(void);
 
 #endif

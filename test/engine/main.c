@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "engine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct holder {
     struct gcw_entries entries;
@@ -13,7 +15,7 @@ struct gcw_entries *new_entries(enum gcw_kind kind, size_t n)
     ck_assert_ptr_nonnull(h);
     gcw_entries_init(&h->entries, kind);
     for (unsigned c = 0; c < GCW_CHUNKS && (c == 0 || gcw_chunk_first_id(c) < n); c++) {
-        gcw_word *block = gcw_entries_alloc_chunk(kind, c);
+        gcw_word *block = gcw_entries_alloc_chunk(&h->entries, c);
         ck_assert_ptr_nonnull(block);
         gcw_entries_install_chunk(&h->entries, c, block);
     }
@@ -48,11 +50,17 @@ size_t check_index(const struct gcw_index *ix, const struct gcw_entries *e)
 #endif
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     GC_INIT();
+    /* A fresh process's hash of one key, for the test that seeds differ. */
+    if (argc == 3 && strcmp(argv[1], "--hash") == 0) {
+        printf("%llx\n", (unsigned long long)gcw_key_of_bytes(argv[2], strlen(argv[2])).hash);
+        return 0;
+    }
     SRunner *sr = srunner_create(entries_suite());
     srunner_add_suite(sr, index_suite());
+    srunner_add_suite(sr, bytes_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Byte-string keys (bytes.c): what weak-value maps are keyed by. A key is
+ * copied into a pointer-free collector object that the map's entry holds
+ * with an ordinary pointer, and hashed with a per-process random seed.
+ */
+#ifndef GCWEAK_BYTES_H
+#define GCWEAK_BYTES_H
+
+#include <string.h>
+
+#include "links.h"
+
+/* A stored key: its hash, computed once at insert, and its bytes. */
+struct gcw_bytes {
+    gcw_word hash;
+    size_t len;
+    unsigned char data[];
+};
+
+/* The key of `len` bytes at `key` (which may be NULL when len is 0), with
+ * its seeded hash and fingerprint; word 0 until a copy is stored. */
+struct gcw_key gcw_key_of_bytes(const void *key, size_t len);
+
+/* A copy of k's bytes to store, or NULL when out of memory. Allocates: no
+ * table mutex held. */
+struct gcw_bytes *gcw_bytes_copy(const struct gcw_key *k);
+
+/* The key of a stored copy. */
+static inline struct gcw_key gcw_key_of_stored_bytes(const struct gcw_bytes *b)
+{
+    struct gcw_key k = {(gcw_word)b, b->hash, (uint32_t)b->hash, b->data, b->len};
+    return k;
+}
+
+static inline bool gcw_bytes_equal(const struct gcw_bytes *b, const struct gcw_key *k)
+{
+    return b->hash == k->hash && b->len == k->len &&
+           (k->len == 0 || memcmp(b->data, k->bytes, k->len) == 0);
+}
+
+#endif /* GCWEAK_BYTES_H */
