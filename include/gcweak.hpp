@@ -2,8 +2,8 @@
 /**
  * @file gcweak.hpp
  * @brief C++17 wrappers over gcweak.h: gcweak::weak_map<Key, Value>,
- * gcweak::weak_set<Key>, gcweak::weak_ref<T> and
- * gcweak::finalization_registry<Held>. Header-only; link gcweak as for C.
+ * gcweak::weak_set<Key>, gcweak::weak_value_map<V>, gcweak::weak_ref<T>
+ * and gcweak::finalization_registry<Held>. Header-only; link gcweak as for C.
  *
  * - Keys are pointers to objects allocated by the collector (gc_cpp's
  *   `new (GC) T`, a class derived from `gc` or `gc_cleanup`, GC_MALLOC...),
@@ -35,6 +35,7 @@
 #include <new>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -571,6 +572,96 @@ public:
 
 private:
     detail::root<detail::set_state> root_;
+};
+
+/**
+ * @brief A typed gcweak_valmap: byte-string keys (std::string_view, copied
+ * in) to V, a pointer to a collector object, held weakly.
+ *
+ * The handle keeps its map alive wherever it lives; copies share it.
+ */
+template <class V>
+class weak_value_map {
+    static_assert(detail::is_object_pointer_v<V>, "V must be a pointer to an object type");
+
+public:
+    using key_type = std::string_view;  /**< the key type */
+    using mapped_type = V;              /**< the value type */
+
+    /** A new weak-value map. @throws std::bad_alloc */
+    weak_value_map() : root_(gcweak_valmap_new())
+    {
+        if (root_.get() == nullptr)
+            throw std::bad_alloc();
+    }
+
+    /** @brief Associates value (a collector object) with key.
+     * @throws std::invalid_argument value is no collector object
+     * @throws std::bad_alloc out of memory (nothing changed) */
+    void set(std::string_view key, V value)
+    {
+        detail::finish(gcweak_valmap_set(c_valmap(), key.data(), key.size(),
+                                         detail::value_ptr(value)));
+    }
+
+    /** @brief The live value for key, or nullptr. */
+    V get(std::string_view key) const
+    {
+        void *v = gcweak_valmap_get(c_valmap(), key.data(), key.size());
+        detail::rethrow_pending();
+        return static_cast<V>(v);
+    }
+
+    /** @brief Removes key's entry; true if there was a live one. */
+    bool erase(std::string_view key)
+    {
+        bool found = gcweak_valmap_delete(c_valmap(), key.data(), key.size());
+        detail::rethrow_pending();
+        return found;
+    }
+
+    /** @brief Live entries. */
+    std::size_t size() const
+    {
+        std::size_t n = gcweak_valmap_size(c_valmap());
+        detail::rethrow_pending();
+        return n;
+    }
+
+    /** @brief Removes every entry. */
+    void clear()
+    {
+        gcweak_valmap_clear(c_valmap());
+        detail::rethrow_pending();
+    }
+
+    /**
+     * @brief The live value for key or, when there is none, create(key)
+     * stored and returned (gcweak_valmap_intern: all racers get one object).
+     * An exception from create propagates and stores nothing.
+     * @throws std::invalid_argument create returned no collector object
+     * @throws std::bad_alloc out of memory
+     */
+    template <class F>
+    V intern(std::string_view key, F &&create)
+    {
+        if (V found = get(key))
+            return found;
+        V made = std::invoke(std::forward<F>(create), key);
+        void *v = nullptr;
+        detail::finish(gcweak_valmap_intern(
+            c_valmap(), key.data(), key.size(), [](const void *, std::size_t, void *arg) {
+                return arg;
+            },
+            detail::value_ptr(made), &v));
+        return static_cast<V>(v);
+    }
+
+    /** @brief The C map, valid while a handle to it exists. */
+    gcweak_valmap *c_valmap() const noexcept { return root_.get(); }
+
+private:
+    detail::root<gcweak_valmap> root_;
 };
 
 /**

@@ -374,6 +374,34 @@ void refs_and_registries()
     std::puts("weak_cxx: weak_ref and finalization_registry ok");
 }
 
+/* Values made here are held only by the map. */
+__attribute__((noinline)) void intern_dying(gcweak::weak_value_map<node *> &symbols)
+{
+    for (int i = 0; i < N; i++) {
+        std::string name = "sym" + std::to_string(i);
+        symbols.set(name, new node(static_cast<std::uintptr_t>(i)));
+    }
+}
+
+void weak_values()
+{
+    gcweak::weak_value_map<node *> symbols;
+    node *kept = new node(1);
+    int calls = 0;
+    node *a = symbols.intern("kept", [&](std::string_view) { calls++; return kept; });
+    node *b = symbols.intern("kept", [&](std::string_view) { calls++; return new node(2); });
+    CHECK(a == kept && b == kept && calls == 1);
+    CHECK(symbols.get(std::string_view("kept", 4)) == kept);
+    CHECK(symbols.get("missing") == nullptr);
+    int on_stack = 0;
+    CHECK_THROWS(std::invalid_argument, symbols.set("bad", reinterpret_cast<node *>(&on_stack)));
+    intern_dying(symbols);
+    collect(4);
+    CHECK(symbols.size() >= 1 && symbols.size() <= 1 + tolerance);
+    CHECK(symbols.get("kept") == kept && symbols.erase("kept") && symbols.size() <= tolerance);
+    std::puts("weak_cxx: weak_value_map ok");
+}
+
 void version()
 {
     CHECK(gcweak_version() == GCWEAK_VERSION);
@@ -396,6 +424,7 @@ int main()
     handles();
     GC_set_finalize_on_demand(1);
     refs_and_registries();
+    weak_values();
     version();
     std::puts("weak_cxx: all ok");
     return 0;
