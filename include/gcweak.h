@@ -528,7 +528,10 @@ GCWEAK_API int gcweak_set_stats(gcweak_set *s, gcweak_stats *out);
 /** @brief A weak-value map; a collector object with no free function. */
 typedef struct gcweak_valmap gcweak_valmap;
 
-/** @brief A new empty weak-value map, or NULL when out of memory. */
+/**
+ * @brief A new empty weak-value map.
+ * @return the map, or NULL when out of memory
+ */
 GCWEAK_API gcweak_valmap *gcweak_valmap_new(void);
 
 /**
