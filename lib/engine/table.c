@@ -147,10 +147,9 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
     _Atomic gcw_word *slot = gcw_entry_key(&t->entries, id);
     bool byte_keys = t->entries.byte_keys;
     bool unlink = false;
-    int rc = GCWEAK_OK;
     /* A byte-string key is held by the chunk, not by a link. */
     if (!byte_keys) {
-        rc = gcw_link_register(slot, obj);
+        int rc = gcw_link_register(slot, obj);
         if (rc != GCWEAK_OK)
             return rc;
         unlink = gcw_key_object_needs_unlink(obj);
@@ -158,7 +157,7 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
     if (t->entries.kind == GCW_KIND_WEAK_VALUES) {
         /* The value, disguised, on a link of its own. */
         void *value_obj = gcw_key_object(value);
-        rc = gcw_link_register(slot + 1, value_obj);
+        int rc = gcw_link_register(slot + 1, value_obj);
         if (rc != GCWEAK_OK) {
             if (!byte_keys)
                 gcw_link_unregister(slot);
