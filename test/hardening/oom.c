@@ -214,9 +214,9 @@ static void run(struct container *c, void **keys, void **ballast)
     collect(3);
 }
 
-/* Weak references and registries out of memory: refused with
- * GCWEAK_ENOMEM, *ref_out untouched, nothing registered; and working again
- * once memory is back. */
+/* Weak references, registries and weak-value maps out of memory: refused
+ * with GCWEAK_ENOMEM, *ref_out untouched, nothing registered or stored; and
+ * working again once memory is back. */
 static atomic_long cleanups;
 
 static void count_cleanup(void *held, void *arg)
@@ -244,11 +244,17 @@ static void run_weak(void **ballast)
     register_doomed(r, targets, DOOMED);
     targets[DOOMED] = GC_MALLOC(16);
     REQUIRE(targets[DOOMED] != NULL);
+    gcweak_valmap *names = gcweak_valmap_new();
+    REQUIRE(names != NULL && gcweak_valmap_set(names, "kept", 4, targets[DOOMED]) == GCWEAK_OK);
     size_t ballast_objects = exhaust(ballast);
     gcweak_ref *sentinel = (gcweak_ref *)ballast;
     gcweak_ref *ref = sentinel;
     int ref_rc = gcweak_ref_new(targets[DOOMED], &ref);
     int reg_rc = gcweak_registry_register(r, targets[DOOMED], (void *)1, NULL);
+    int val_rc = gcweak_valmap_set(names, "a name not stored", 17, targets[DOOMED]);
+    CHECK(val_rc == GCWEAK_ENOMEM);
+    CHECK(gcweak_valmap_get(names, "a name not stored", 17) == NULL);
+    CHECK(gcweak_valmap_get(names, "kept", 4) == targets[DOOMED]);
     printf("oom weak: %zu objects exhausted the heap; ref_new %s, register %s\n",
            ballast_objects, gcweak_strerror(ref_rc), gcweak_strerror(reg_rc));
     CHECK(ref_rc == GCWEAK_ENOMEM && ref == sentinel);
