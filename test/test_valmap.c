@@ -5,7 +5,7 @@
  * that never hide a newer entry, and get, size, foreach and intern agreeing
  * right after collections.
  */
-#include "harness.h"
+#include "readers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,79 +329,29 @@ START_TEST(racing_interns_agree_on_one_object_per_name)
 }
 END_TEST
 
-/* A reader checks what get hands it, and again later from a root of its
- * own, while rounds of values die. */
-enum { ALIVE = 0x600DF00Du, SPOILED = 0xDEADu, SLOTS = 512, ROUNDS = 300, HELD = 256 };
+enum { SLOTS = 512, ROUNDS = 300 };
 
-struct canary {
-    uintptr_t state;
-};
-
-static void spoil(void *obj, void *unused)
-{
-    (void)unused;
-    ((struct canary *)obj)->state = SPOILED;
-}
-
-static gcweak_valmap *shared;
-static atomic_bool readers_stop;
-static atomic_long bad_reads, good_reads;
-
-static void *read_values(void *unused)
-{
-    (void)unused;
-    struct canary **held = (struct canary **)key_array(HELD);
-    size_t next = 0;
-    char name[32];
-    while (!atomic_load(&readers_stop)) {
-        for (size_t i = 0; i < SLOTS; i++) {
-            name_of(name, sizeof name, "slot", i);
-            struct canary *c = gcweak_valmap_get(shared, name, strlen(name));
-            if (c == NULL)
-                continue;
-            atomic_fetch_add(c->state == ALIVE ? &good_reads : &bad_reads, 1);
-            held[next++ % HELD] = c;
-        }
-        for (size_t j = 0; j < HELD; j++)
-            if (held[j] != NULL && held[j]->state != ALIVE)
-                atomic_fetch_add(&bad_reads, 1);
-    }
-    return NULL;
-}
-
-static NOINLINE void publish(void)
+static void publish_named(size_t slot, struct canary *c, void *arg)
 {
     char name[32];
-    for (size_t i = 0; i < SLOTS; i++) {
-        struct canary *c = GC_MALLOC_ATOMIC(sizeof *c);
-        ck_assert_ptr_nonnull(c);
-        c->state = ALIVE;
-        GC_REGISTER_FINALIZER(c, spoil, NULL, NULL, NULL);
-        name_of(name, sizeof name, "slot", i);
-        ck_assert_int_eq(gcweak_valmap_set(shared, name, strlen(name), c), GCWEAK_OK);
-    }
+    name_of(name, sizeof name, "slot", slot);
+    ck_assert_int_eq(gcweak_valmap_set(arg, name, strlen(name), c), GCWEAK_OK);
 }
 
-/* The rounds, not a clock, decide how long this runs. */
+static struct canary *read_named(size_t slot, void *arg)
+{
+    char name[32];
+    name_of(name, sizeof name, "slot", slot);
+    return gcweak_valmap_get(arg, name, strlen(name));
+}
+
 START_TEST(readers_never_get_a_value_being_reclaimed)
 {
-    shared = new_valmap();
-    atomic_store(&readers_stop, false);
-    pthread_t readers[2];
-    for (int i = 0; i < 2; i++)
-        ck_assert_int_eq(pthread_create(&readers[i], NULL, read_values, NULL), 0);
-    for (int r = 0; r < ROUNDS; r++) {
-        publish();
-        clear_stack();
-        GC_gcollect();
-        GC_invoke_finalizers();
-    }
-    atomic_store(&readers_stop, true);
-    for (int i = 0; i < 2; i++)
-        pthread_join(readers[i], NULL);
-    ck_assert_int_gt(atomic_load(&good_reads), 0);
-    ck_assert_msg(atomic_load(&bad_reads) == 0, "%ld reads returned a reclaimed value",
-                  atomic_load(&bad_reads));
+    gcweak_valmap **m = GC_MALLOC_UNCOLLECTABLE(sizeof *m);
+    ck_assert_ptr_nonnull(m);
+    *m = new_valmap();
+    struct race r = {publish_named, read_named, *m};
+    race_readers_with_collections(&r, SLOTS, ROUNDS);
 }
 END_TEST
 #endif

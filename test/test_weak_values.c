@@ -5,7 +5,7 @@
  * map, values must be collector objects, and get never hands out a value
  * being reclaimed.
  */
-#include "harness.h"
+#include "readers.h"
 
 #include <stdlib.h>
 
@@ -218,82 +218,35 @@ START_TEST(replaced_deleted_and_cleared_values_are_released)
 END_TEST
 
 #ifndef GCWEAK_TEST_NO_THREADS
-#include <pthread.h>
+enum { SLOTS = 512, ROUNDS = 300 };
 
-/* Readers get values whose objects other rounds drop, and check them:
- * what they are handed stays in a root of theirs and is checked again, so
- * a value handed out after its collection decided it dies shows spoiled. */
-enum { ALIVE = 0x600DF00Du, SPOILED = 0xDEADu, SLOTS = 512, ROUNDS = 300, HELD = 256 };
-
-struct canary {
-    uintptr_t state;
+struct slots {
+    gcweak_map *map;
+    void **keys;
 };
 
-static void spoil(void *obj, void *unused)
+static void publish_value(size_t slot, struct canary *c, void *arg)
 {
-    (void)unused;
-    ((struct canary *)obj)->state = SPOILED;
+    struct slots *s = arg;
+    ck_assert_int_eq(gcweak_map_set(s->map, s->keys[slot], c), GCWEAK_OK);
 }
 
-static gcweak_map *shared;
-static void **shared_keys;
-static atomic_bool readers_stop;
-static atomic_long bad_reads, good_reads;
-
-static void *read_values(void *unused)
+static struct canary *read_value(size_t slot, void *arg)
 {
-    (void)unused;
-    struct canary **held = (struct canary **)key_array(HELD);
-    size_t next = 0;
-    while (!atomic_load(&readers_stop)) {
-        for (size_t i = 0; i < SLOTS; i++) {
-            struct canary *c = gcweak_map_get(shared, shared_keys[i]);
-            if (c == NULL)
-                continue;
-            atomic_fetch_add(c->state == ALIVE ? &good_reads : &bad_reads, 1);
-            held[next++ % HELD] = c;
-        }
-        for (size_t j = 0; j < HELD; j++)
-            if (held[j] != NULL && held[j]->state != ALIVE)
-                atomic_fetch_add(&bad_reads, 1);
-    }
-    return NULL;
+    struct slots *s = arg;
+    return gcweak_map_get(s->map, s->keys[slot]);
 }
 
-static NOINLINE void publish_values(void)
-{
-    for (size_t i = 0; i < SLOTS; i++) {
-        struct canary *c = GC_MALLOC_ATOMIC(sizeof *c);
-        ck_assert_ptr_nonnull(c);
-        c->state = ALIVE;
-        GC_REGISTER_FINALIZER(c, spoil, NULL, NULL, NULL);
-        ck_assert_int_eq(gcweak_map_set(shared, shared_keys[i], c), GCWEAK_OK);
-    }
-}
-
-/* The rounds, not a clock, decide how long this runs. */
 START_TEST(readers_never_get_a_value_being_reclaimed)
 {
-    shared = new_doubly_weak();
-    shared_keys = key_array(SLOTS);
+    struct slots *s = GC_MALLOC_UNCOLLECTABLE(sizeof *s);
+    ck_assert_ptr_nonnull(s);
+    s->map = new_doubly_weak();
+    s->keys = key_array(SLOTS);
     for (size_t i = 0; i < SLOTS; i++)
-        shared_keys[i] = new_key(16);
-    atomic_store(&readers_stop, false);
-    pthread_t readers[2];
-    for (int i = 0; i < 2; i++)
-        ck_assert_int_eq(pthread_create(&readers[i], NULL, read_values, NULL), 0);
-    for (int r = 0; r < ROUNDS; r++) {
-        publish_values();
-        clear_stack();
-        GC_gcollect();
-        GC_invoke_finalizers();
-    }
-    atomic_store(&readers_stop, true);
-    for (int i = 0; i < 2; i++)
-        pthread_join(readers[i], NULL);
-    ck_assert_int_gt(atomic_load(&good_reads), 0);
-    ck_assert_msg(atomic_load(&bad_reads) == 0, "%ld reads returned a reclaimed value",
-                  atomic_load(&bad_reads));
+        s->keys[i] = new_key(16);
+    struct race r = {publish_value, read_value, s};
+    race_readers_with_collections(&r, SLOTS, ROUNDS);
 }
 END_TEST
 #endif

@@ -3,7 +3,7 @@
  * Weak references: the target while it lives, NULL from the collection that
  * reclaims it on, never an object being reclaimed, bad targets refused.
  */
-#include "harness.h"
+#include "readers.h"
 
 #include <stdlib.h>
 
@@ -122,96 +122,28 @@ START_TEST(a_revived_target_is_not_given_back)
 END_TEST
 
 #ifndef GCWEAK_TEST_NO_THREADS
-#include <pthread.h>
-
-/* Targets whose finalizer spoils them: a reader that was handed one the
- * collector is reclaiming would read the spoiled word (or reused memory). */
-enum { ALIVE = 0x600DF00Du, SPOILED = 0xDEADu, SLOTS = 512, ROUNDS = 300 };
-
-struct canary {
-    uintptr_t state;
-};
-
-static void spoil(void *obj, void *unused)
-{
-    (void)unused;
-    ((struct canary *)obj)->state = SPOILED;
-}
-
+enum { SLOTS = 512, ROUNDS = 300 };
 static gcweak_ref *_Atomic shared_refs[SLOTS];
-static atomic_bool readers_stop;
-static atomic_long bad_reads, good_reads;
 
-/* What a reader was handed stays in a root of its own, and is checked
- * again later: a target handed out after its collection decided it dies is
- * finalized all the same, so it turns up spoiled here even when its first
- * check came before its finalizer ran. Targets held here are kept alive. */
-enum { HELD = 256 };
-
-static void check_held(struct canary *const *held)
+static void publish_ref(size_t slot, struct canary *c, void *arg)
 {
-    for (size_t i = 0; i < HELD; i++)
-        if (held[i] != NULL && held[i]->state != ALIVE)
-            atomic_fetch_add(&bad_reads, 1);
+    (void)arg;
+    gcweak_ref *ref = NULL;
+    ck_assert_int_eq(gcweak_ref_new(c, &ref), GCWEAK_OK);
+    atomic_store(&shared_refs[slot], ref);
 }
 
-static void *read_refs(void *unused)
+static struct canary *read_ref(size_t slot, void *arg)
 {
-    (void)unused;
-    /* A root, not heap memory: stores into it need no write barrier. */
-    struct canary **held = (struct canary **)key_array(HELD);
-    size_t next = 0;
-    while (!atomic_load(&readers_stop)) {
-        for (size_t i = 0; i < SLOTS; i++) {
-            struct canary *c = gcweak_ref_get(atomic_load(&shared_refs[i]));
-            if (c == NULL)
-                continue;
-            if (c->state != ALIVE)
-                atomic_fetch_add(&bad_reads, 1);
-            else
-                atomic_fetch_add(&good_reads, 1);
-            held[next++ % HELD] = c;
-        }
-        check_held(held);
-    }
-    check_held(held);
-    return NULL;
+    (void)arg;
+    return gcweak_ref_get(atomic_load(&shared_refs[slot]));
 }
 
-/* A round of fresh targets, each reachable only through its ref. */
-static NOINLINE void publish_round(void)
-{
-    for (size_t i = 0; i < SLOTS; i++) {
-        struct canary *c = GC_MALLOC_ATOMIC(sizeof *c);
-        ck_assert_ptr_nonnull(c);
-        c->state = ALIVE;
-        GC_REGISTER_FINALIZER(c, spoil, NULL, NULL, NULL);
-        gcweak_ref *ref = NULL;
-        ck_assert_int_eq(gcweak_ref_new(c, &ref), GCWEAK_OK);
-        atomic_store(&shared_refs[i], ref);
-    }
-}
-
-/* The rounds, not a clock, decide how long this runs. */
 START_TEST(readers_never_see_a_target_being_reclaimed)
 {
     GC_add_roots(shared_refs, shared_refs + SLOTS);
-    atomic_store(&readers_stop, false);
-    pthread_t readers[2];
-    for (int i = 0; i < 2; i++)
-        ck_assert_int_eq(pthread_create(&readers[i], NULL, read_refs, NULL), 0);
-    for (int r = 0; r < ROUNDS; r++) {
-        publish_round();
-        clear_stack();
-        GC_gcollect();
-        GC_invoke_finalizers();
-    }
-    atomic_store(&readers_stop, true);
-    for (int i = 0; i < 2; i++)
-        pthread_join(readers[i], NULL);
-    ck_assert_int_gt(atomic_load(&good_reads), 0);
-    ck_assert_msg(atomic_load(&bad_reads) == 0, "%ld of %ld reads returned a reclaimed target",
-                  atomic_load(&bad_reads), atomic_load(&bad_reads) + atomic_load(&good_reads));
+    struct race r = {publish_ref, read_ref, NULL};
+    race_readers_with_collections(&r, SLOTS, ROUNDS);
 }
 END_TEST
 #endif
