@@ -14,14 +14,10 @@
  *
  * WHERE CALLBACKS RUN. Never inside a registry call other than cleanup: a
  * removal delivered during register or unregister only joins the ready
- * list. To run callbacks where the program runs its finalizers, the
- * registry keeps a notifier: a pointer-free object of its own with a
- * finalizer, held only disguised, which the pass keeps alive at each
- * collection unless removals wait (ephemeron.c). Left unmarked, it is
- * finalized; its finalizer delivers, runs the ready list, and arms a new
- * notifier. The finalizer finds the registry through a box whose
- * disappearing link the collector clears when the registry dies, so an
- * unreachable registry's registrations are reclaimed uncalled.
+ * list. Where the program runs its finalizers, the engine's notifier
+ * (notifier.c) calls the registry after each collection that left
+ * removals waiting, or ready ones unrun; it never calls a registry that
+ * was reclaimed, so an unreachable registry's registrations go uncalled.
  *
  * STATES of a registration, changed under the registry's mutex:
  *   PENDING     registered; its callback has not started
@@ -33,7 +29,7 @@
  * callback), so none runs after it returns. Held values are released at
  * DONE and DROPPED.
  */
-#include "foreach.h"
+#include "notifier.h"
 #include "read.h"
 
 #include <sched.h>
@@ -52,11 +48,6 @@ struct cell {
     struct registration *head;
 };
 
-/* Found by the notifier's finalizer; its link is cleared with the registry. */
-struct box {
-    _Atomic GC_word registry;
-};
-
 struct gcweak_registry {
     struct gcw_table targets;
     struct gcw_table tokens;
@@ -64,7 +55,6 @@ struct gcweak_registry {
     struct registration *ready;      /* delivered, callbacks not yet run */
     gcweak_cleanup_fn cleanup;
     void *arg;
-    struct box *box;
 };
 
 static uintptr_t this_thread(void)
@@ -95,7 +85,7 @@ static void target_died(void *value, void *arg)
     /* The pass no longer sees these as pending in the table: it must let
      * the notifier go all the same. */
     if (r->ready != NULL)
-        atomic_store_explicit(&r->targets.entries.notify_due, true, memory_order_relaxed);
+        gcw_notifier_due(&r->targets, true);
     gcw_mutex_unlock(&r->lock);
 }
 
@@ -110,7 +100,7 @@ static size_t run_ready(struct gcweak_registry *r)
             g = g->next;
         r->ready = g != NULL ? g->next : NULL;
         if (g == NULL) {
-            atomic_store_explicit(&r->targets.entries.notify_due, false, memory_order_relaxed);
+            gcw_notifier_due(&r->targets, false);
             gcw_mutex_unlock(&r->lock);
             return ran;
         }
@@ -134,41 +124,10 @@ static size_t deliver_and_run(struct gcweak_registry *r)
     return run_ready(r);
 }
 
-static int arm_notifier(struct gcweak_registry *r);
-
-static void *registry_of_box(void *box)
+/* The notifier's call, wherever the program runs finalizers. */
+static void notified(void *registry)
 {
-    GC_word w = atomic_load_explicit(&((struct box *)box)->registry, memory_order_relaxed);
-    return w != 0 ? GC_REVEAL_POINTER(w) : NULL;
-}
-
-/* The notifier's finalizer: wherever the program runs finalizers. */
-static void notified(void *notifier, void *box)
-{
-    (void)notifier;
-    struct gcweak_registry *r = GC_call_with_alloc_lock(registry_of_box, box);
-    if (r == NULL)
-        return; /* the registry was reclaimed */
-    (void)deliver_and_run(r);
-    (void)arm_notifier(r);
-    GC_reachable_here(r);
-}
-
-/* Gives the registry a notifier unless it has one. Allocates: no lock. */
-static int arm_notifier(struct gcweak_registry *r)
-{
-    if (atomic_load_explicit(&r->targets.entries.notifier, memory_order_acquire) != 0)
-        return GCWEAK_OK;
-    void *n = gcw_alloc_pointer_free(sizeof(GC_word));
-    if (n == NULL)
-        return GCWEAK_ENOMEM;
-    GC_register_finalizer_no_order(n, notified, r->box, NULL, NULL);
-    GC_word expected = 0;
-    /* Lost to another thread's notifier: ours finalizes unkept, and its
-     * finalizer finds nothing to do. */
-    (void)atomic_compare_exchange_strong(&r->targets.entries.notifier, &expected,
-                                         (GC_word)GC_HIDE_POINTER(n));
-    return GCWEAK_OK;
+    (void)deliver_and_run(registry);
 }
 
 /* ----------------------------------------------------------------- API */
@@ -186,20 +145,15 @@ gcweak_registry *gcweak_registry_new(gcweak_cleanup_fn cleanup, void *arg)
     if (cleanup == NULL)
         return NULL;
     gcweak_registry *r = GC_MALLOC(sizeof *r);
-    struct box *box = gcw_alloc_pointer_free(sizeof *box);
-    if (r == NULL || box == NULL)
+    if (r == NULL)
         return NULL;
     r->lock = unlocked;
     r->ready = NULL;
     r->cleanup = cleanup;
     r->arg = arg;
-    atomic_init(&box->registry, (GC_word)GC_HIDE_POINTER(r));
-    if (gcw_link_register(&box->registry, r) != GCWEAK_OK)
-        return NULL;
-    r->box = box;
     if (gcw_table_init(&r->targets, r, GCW_KIND_WEAK_KEYS, 0) != GCWEAK_OK ||
         gcw_table_init(&r->tokens, r, GCW_KIND_EPHEMERON, 0) != GCWEAK_OK ||
-        arm_notifier(r) != GCWEAK_OK)
+        gcw_notifier_init(&r->targets, r, notified) != GCWEAK_OK)
         return NULL;
     gcw_table_on_removal(&r->targets, target_died, r);
     return r;
