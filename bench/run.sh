@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: set up a fresh Debian/Ubuntu machine, build gcweak-bench and
 # run its default suite (gcweak, a strong table, the obvious weak table,
-# Guile 3.0 and V8 when present). Writes build/bench/report.md,
+# Guile 3.0 and V8 when present; gcweak's weak references and registries
+# against their own peers, V8's and Python's when present). Writes build/bench/report.md,
 # build/bench/results.json and build/bench/chart.svg and prints the tables.
 #
 # The benchmark gets a build tree of its own, build/bench-release: `make test`
@@ -11,7 +12,8 @@
 # Extra arguments go to gcweak-bench, e.g. `bash bench/run.sh --quick` or
 # `bash bench/run.sh --sizes 1e5,1e6 --workloads get_hit,insert`.
 # As root, missing Debian packages are installed with apt-get; otherwise the
-# one command to run is printed. Missing peers (Guile, node) are skipped.
+# one command to run is printed. Missing peers (Guile, node, python3) are
+# skipped.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,10 +24,11 @@ out_dir=$build_dir/bench
 say() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 
 # ------------------------------------------------------------ packages
-# Required to build; Guile and node only for their peers (skipped if missing).
+# Required to build; Guile, node and python3 only for their peers (skipped
+# if missing).
 sh cmake/ensure-packages.sh cmd:cmake=cmake cmd:make=make cmd:cc=gcc \
   cmd:pkg-config=pkg-config pc:bdw-gc=libgc-dev \
-  --want pc:guile-3.0=guile-3.0-dev cmd:node=nodejs
+  --want pc:guile-3.0=guile-3.0-dev cmd:node=nodejs cmd:python3=python3
 
 # --------------------------------------------------------------- build
 # A cache of its own: these options never disturb the test build in build/.
