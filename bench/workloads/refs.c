@@ -275,7 +275,7 @@ static __attribute__((noinline)) void time_with_refs(const wl_ctx *c, double *wi
 /*
  * One full collection with N live references (targets alive; references
  * in an array, as a program keeps them) minus one with the same targets
- * and no references, per reference. Repetition r pairs the r-th timing of
+ * and no references (timed first), per reference. Repetition r pairs the r-th timing of
  * each state; both collections are reported too.
  */
 void wl_ref_gc_cost(wl_ctx *c)
@@ -285,10 +285,13 @@ void wl_ref_gc_cost(wl_ctx *c)
   if (with == NULL)
     abort();
   double *base = with + reps, *per_ref = with + 2 * reps;
-  time_with_refs(c, with);
-  full_collections(3);
+  /* The baseline first, as reg_gc_cost times it (what the references
+   * leave behind cannot colour it). */
+  full_collections(2);
   for (int r = 0; r < reps; r++)
     base[r] = wl_timed_collection_ms();
+  time_with_refs(c, with);
+  full_collections(3);
   for (int r = 0; r < reps; r++)
     per_ref[r] = (with[r] - base[r]) * 1e6 / (double)c->n;
   wl_emit(c, WL_REF_GC_COST, "ns_per_entry", per_ref);
