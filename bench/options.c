@@ -40,14 +40,16 @@ static void usage(FILE *out)
 "                     (weak references), reg_register,reg_unregister,\n"
 "                     reg_delivery,reg_gc_cost (registries); \"maps\",\n"
 "                     \"refs\" and \"registry\" name each group (default:\n"
-"                     all)\n"
+"                     all those of the systems run; with no --systems\n"
+"                     either, the tables')\n"
 "  --systems LIST     any of strong,floor,gcweak,gcweak-wk,naive,guile,v8\n"
 "                     (tables), plain,box,gcweak-ref,v8-ref,python-ref\n"
 "                     (references), gcweak-reg,finalizer,v8-reg,python-reg\n"
-"                     (registries) (default: all; floor is the link floor\n"
-"                     of all three; gcweak-wk is gcweak's weak-key mode;\n"
-"                     box is the obvious weak reference; finalizer is\n"
-"                     GC_register_finalizer; missing peers are skipped\n"
+"                     (registries) (default: all when --workloads is\n"
+"                     given, the tables' otherwise; floor is the link\n"
+"                     floor of all three; gcweak-wk is gcweak's weak-key\n"
+"                     mode; box is the obvious weak reference; finalizer\n"
+"                     is GC_register_finalizer; missing peers are skipped\n"
 "                     with a message). A system runs only the selected\n"
 "                     workloads of its kind\n"
 "  --threads LIST     reader thread counts for the threads and ref_threads\n"
@@ -197,6 +199,7 @@ int options_parse(int argc, char **argv, bench_config *cfg)
 {
   static const size_t default_sizes[] = { 1000, 10000, 100000, 1000000 };
   bool sizes_given = false, min_ops_given = false, big = false;
+  bool workloads_given = false, systems_given = false;
 
   memset(cfg, 0, sizeof *cfg);
   for (int i = 0; i < 4; i++)
@@ -211,8 +214,6 @@ int options_parse(int argc, char **argv, bench_config *cfg)
   cfg->rounds = 1;
   cfg->min_ops = 262144;
   cfg->fork_systems = true;
-  for (size_t i = 0; i < systems_count() && cfg->n_systems < BENCH_MAX_SYSTEMS; i++)
-    cfg->systems[cfg->n_systems++] = systems_at(i)->name;
   cfg->node = "node";
   cfg->v8_script = BENCH_SOURCE_DIR "/systems/v8_weakmap.js";
   cfg->v8_ref_script = BENCH_SOURCE_DIR "/systems/v8_weakref.js";
@@ -255,6 +256,7 @@ int options_parse(int argc, char **argv, bench_config *cfg)
       if (count <= 0)
         return usage_error("--workloads takes a list", "");
       memset(cfg->workloads, 0, sizeof cfg->workloads);
+      workloads_given = true;
       for (int k = 0; k < count; k++) {
         unsigned group = workload_group(items[k]);
         int wl = bench_workload_from_name(items[k]);
@@ -275,6 +277,7 @@ int options_parse(int argc, char **argv, bench_config *cfg)
         cfg->systems[k] = items[k];
       }
       cfg->n_systems = count;
+      systems_given = true;
       break;
     case OPT_THREADS:
       count = split_list(optarg, items, BENCH_MAX_THREADS);
@@ -332,6 +335,18 @@ int options_parse(int argc, char **argv, bench_config *cfg)
   }
   if (optind < argc)
     return usage_error("unexpected argument: %s", argv[optind]);
+  /* With neither --workloads nor --systems: the tables' workloads and
+   * systems, the run this binary has always made by default, a few minutes
+   * long; weak references and registries are asked for by naming their
+   * workloads or systems. Without --systems: every system when workloads
+   * were named. */
+  if (!systems_given && !workloads_given)
+    for (int wl = 0; wl < WL_COUNT; wl++)
+      cfg->workloads[wl] = bench_workload_family(wl) == BENCH_FAMILY_MAP;
+  if (!systems_given)
+    for (size_t i = 0; i < systems_count() && cfg->n_systems < BENCH_MAX_SYSTEMS; i++)
+      if (workloads_given || (systems_families(systems_at(i)) & BENCH_FAMILY_MAP) != 0)
+        cfg->systems[cfg->n_systems++] = systems_at(i)->name;
   if (cfg->quick) {
     if (!sizes_given) {
       cfg->sizes[0] = 1000;
