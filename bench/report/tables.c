@@ -34,10 +34,12 @@ static const column columns[] = {
 };
 #define N_COLUMNS (sizeof columns / sizeof *columns)
 
-static bool system_present(const bench_results *r, const char *name)
+/* A row for every system with a figure in one of the columns at n (systems
+ * of weak references and registries have none). */
+static bool system_present(const bench_results *r, const char *name, size_t n)
 {
-  for (size_t i = 0; i < r->count; i++)
-    if (strcmp(r->items[i].system, name) == 0)
+  for (size_t c = 0; c < N_COLUMNS; c++)
+    if (results_find(r, name, columns[c].workload, n, columns[c].metric) != NULL)
       return true;
   return false;
 }
@@ -99,7 +101,7 @@ static void print_size_table(FILE *out, const bench_results *r, size_t n)
       fprintf(out, "---:|");
   fprintf(out, "\n");
   for (size_t s = 0; s < systems_count(); s++) {
-    if (!system_present(r, systems_at(s)->name))
+    if (!system_present(r, systems_at(s)->name, n))
       continue;
     fprintf(out, "| %s |", report_label(systems_at(s)->name));
     for (size_t c = 0; c < N_COLUMNS; c++) {
@@ -115,6 +117,14 @@ static void print_size_table(FILE *out, const bench_results *r, size_t n)
 
 void report_tables(FILE *out, const bench_config *cfg, const bench_results *r)
 {
+  /* Nothing of a table measured (a run of references or registries only):
+   * no section. */
+  bool any = false;
+  for (int i = 0; i < cfg->n_sizes && !any; i++)
+    for (size_t c = 0; c < N_COLUMNS && !any; c++)
+      any = column_present(r, &columns[c], cfg->sizes[i]);
+  if (!any)
+    return;
   fprintf(out, "\n## Results\n\nMedians of %d repetitions, taken in %d round%s that "
           "each run every system in turn. insert ... churn: "
           "ns per operation, with the ratio to the strong table of the same run "

@@ -10,6 +10,7 @@
 static const bench_system guile_not_built = {
   .name = "guile",
   .label = "Guile 3.0 weak-key table",
+  .families = BENCH_FAMILY_MAP,
   .not_built = "not built in: pkg-config found no guile-3.0 when this binary "
                "was configured (apt-get install guile-3.0-dev, then configure "
                "again)",
@@ -28,6 +29,15 @@ static const bench_system *const table[] = {
   &guile_not_built,
 #endif
   &bench_sys_v8,
+  &bench_sys_plain,
+  &bench_sys_box,
+  &bench_sys_gcweak_ref,
+  &bench_sys_v8_ref,
+  &bench_sys_python_ref,
+  &bench_sys_gcweak_registry,
+  &bench_sys_finalizer,
+  &bench_sys_v8_registry,
+  &bench_sys_python_registry,
 };
 
 size_t systems_count(void)
@@ -46,4 +56,16 @@ const bench_system *systems_find(const char *name)
     if (strcmp(table[i]->name, name) == 0)
       return table[i];
   return NULL;
+}
+
+unsigned systems_families(const bench_system *sys)
+{
+  return sys->families | (sys->create != NULL ? BENCH_FAMILY_MAP : 0u) |
+         (sys->ref != NULL ? BENCH_FAMILY_REF : 0u) |
+         (sys->registry != NULL ? BENCH_FAMILY_REGISTRY : 0u);
+}
+
+bool systems_has_work(const bench_config *cfg, const bench_system *sys)
+{
+  return bench_config_wants_family(cfg, systems_families(sys));
 }
