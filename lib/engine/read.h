@@ -35,10 +35,9 @@ static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_i
 bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v);
 
 /* Whether key k is present, and its value in *value_out (when not NULL). */
-static inline bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *key,
+static inline bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *k,
                                      void **value_out)
 {
-    struct gcw_key k = *key;
     void *v = NULL;
     /* A doubly-weak value is a disguised pointer on a link: the read must
      * not overlap a collection's deciding window (ephemeron.h). */
@@ -46,12 +45,12 @@ static inline bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *
     unsigned deciding = guarded ? gcw_read_guarded_begin() : 0;
     unsigned s = gcw_seq_read_begin(&t->seq);
     bool found =
-        gcw_table_read(t, atomic_load_explicit(&t->index, memory_order_acquire), &k, &v) != NULL;
+        gcw_table_read(t, atomic_load_explicit(&t->index, memory_order_acquire), k, &v) != NULL;
     /* Validated after the read: a collection that did not mark the values
      * meanwhile may have reclaimed the value just read. */
     if (!gcw_seq_read_valid(&t->seq, s) || gcw_values_suspect(t) ||
         (guarded && !gcw_read_guarded_valid(deciding)))
-        found = gcw_table_get_locked(t, &k, &v);
+        found = gcw_table_get_locked(t, k, &v);
     /* Written only now: a read that failed validation may have set v. */
     if (found && value_out != NULL)
         *value_out = v;
