@@ -152,6 +152,37 @@ static NOINLINE void walk_chain(gcweak_map *m, void *k)
     ck_assert_ptr_null(k);
 }
 
+#ifndef GCWEAK_TEST_NO_THREADS
+struct walk {
+    gcweak_map *m;
+    void *k;
+};
+
+static void *walk_chain_thread(void *arg)
+{
+    struct walk *w = arg;
+    walk_chain(w->m, w->k);
+    return NULL;
+}
+#endif
+
+/* The walk touches every key of the chain: one copy of a middle one left
+ * in a register or a stack slot the collection scans would keep the rest of
+ * the chain alive through it. Where threads exist it runs in a thread of
+ * its own, whose stack and registers are gone once it is joined. */
+static NOINLINE void walk_chain_apart(gcweak_map *m, void *k)
+{
+#ifndef GCWEAK_TEST_NO_THREADS
+    /* In this frame, which the next collect() clears. */
+    struct walk w = {m, k};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, walk_chain_thread, &w), 0);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+#else
+    walk_chain(m, k);
+#endif
+}
+
 START_TEST(long_live_chain_survives_whole_then_dies_whole)
 {
     atomic_long finalized = 0;
@@ -161,7 +192,7 @@ START_TEST(long_live_chain_survives_whole_then_dies_whole)
     collect(1);
     ck_assert_int_eq(atomic_load(&finalized), 0);
     ck_assert_uint_eq(gcweak_map_size(m), CHAIN);
-    walk_chain(m, root[0]);
+    walk_chain_apart(m, root[0]);
     root[0] = NULL;
     collect(1);
     ck_assert_uint_le(gcweak_map_size(m), TOLERATED(CHAIN));
