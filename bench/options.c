@@ -33,10 +33,16 @@ static void usage(FILE *out)
 "                     and a few GiB per process)\n"
 "  --workloads LIST   any of insert,get_hit,get_miss,has,delete,churn,\n"
 "                     reclaim,gc_cost,pause,memory,threads (default: all)\n"
+"                     and, for byte-string keys only, intern_miss,\n"
+"                     intern_hit,reclaim_half,key_shapes\n"
 "  --systems LIST     any of strong,floor,gcweak,gcweak-wk,naive,guile,v8\n"
 "                     (default: all; floor is the link floor; gcweak-wk is\n"
 "                     gcweak's weak-key mode; missing peers are skipped\n"
-"                     with a message)\n"
+"                     with a message), gcweak-dw,naive-dw (doubly-weak\n"
+"                     maps), and with byte-string keys valmap (gcweak's\n"
+"                     weak-value map), strong-bytes, naive-val, guile-val,\n"
+"                     python (weakref.WeakValueDictionary; BENCH_PYTHON\n"
+"                     names the interpreter, default python3)\n"
 "  --threads LIST     reader thread counts for the threads workload\n"
 "                     (default 1,2)\n"
 "  --reps N           repetitions per figure; the median is reported\n"
@@ -222,7 +228,7 @@ int options_parse(int argc, char **argv, bench_config *cfg)
     case OPT_SYSTEMS:
       count = split_list(optarg, items, BENCH_MAX_SYSTEMS);
       if (count <= 0)
-        return usage_error("--systems takes 1 to 8 systems", "");
+        return usage_error("--systems takes 1 to 16 systems", "");
       for (int k = 0; k < count; k++) {
         if (systems_find(items[k]) == NULL)
           return usage_error("unknown system: %s", items[k]);

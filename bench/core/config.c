@@ -9,6 +9,7 @@ const char *bench_workload_name(int wl)
   static const char *const names[WL_COUNT] = {
     "insert", "get_hit", "get_miss", "has", "delete", "churn",
     "reclaim", "gc_cost", "pause", "memory", "threads",
+    "intern_miss", "intern_hit", "reclaim_half", "key_shapes",
   };
   return wl >= 0 && wl < WL_COUNT ? names[wl] : "?";
 }

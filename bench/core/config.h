@@ -12,7 +12,7 @@
 
 #define BENCH_MAX_SIZES   8
 #define BENCH_MAX_THREADS 8
-#define BENCH_MAX_SYSTEMS 8
+#define BENCH_MAX_SYSTEMS 16
 
 /* Workloads, in the order they run and appear in the report. */
 enum bench_workload {
@@ -27,6 +27,11 @@ enum bench_workload {
   WL_PAUSE,
   WL_MEMORY,
   WL_THREADS,
+  /* byte-string keys only (weak-value maps; see workloads/values.h) */
+  WL_INTERN_MISS,
+  WL_INTERN_HIT,
+  WL_RECLAIM_HALF,
+  WL_KEY_SHAPES,
   WL_COUNT
 };
 

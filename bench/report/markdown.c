@@ -92,6 +92,7 @@ int report_write_markdown(const bench_config *cfg, const bench_results *r,
   report_ephemeron_cost(out, cfg, r);
   report_pauses(out, cfg, r);
   report_peer_races(out, cfg, r);
+  report_values(out, cfg, r);
   fprintf(out, "\n## Chart\n\n![ns per operation against N](chart.svg)\n");
   print_notes(out, r, true);
   return fclose(out) == 0 ? 0 : 1;
@@ -105,6 +106,7 @@ void report_print_summary(const bench_config *cfg, const bench_results *r)
   report_ephemeron_cost(stdout, cfg, r);
   report_pauses(stdout, cfg, r);
   report_peer_races(stdout, cfg, r);
+  report_values(stdout, cfg, r);
   print_notes(stdout, r, false);
   fflush(stdout);
 }

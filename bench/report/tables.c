@@ -99,8 +99,8 @@ static void print_size_table(FILE *out, const bench_results *r, size_t n)
       fprintf(out, "---:|");
   fprintf(out, "\n");
   for (size_t s = 0; s < systems_count(); s++) {
-    if (!system_present(r, systems_at(s)->name))
-      continue;
+    if (!system_present(r, systems_at(s)->name) || systems_at(s)->bytes != NULL)
+      continue;   /* byte-string systems have a section of their own */
     fprintf(out, "| %s |", report_label(systems_at(s)->name));
     for (size_t c = 0; c < N_COLUMNS; c++) {
       if (!column_present(r, &columns[c], n))

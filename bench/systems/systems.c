@@ -14,6 +14,13 @@ static const bench_system guile_not_built = {
                "was configured (apt-get install guile-3.0-dev, then configure "
                "again)",
 };
+static const bench_system guile_values_not_built = {
+  .name = "guile-val",
+  .label = "Guile 3.0 weak-value table",
+  .not_built = "not built in: pkg-config found no guile-3.0 when this binary "
+               "was configured (apt-get install guile-3.0-dev, then configure "
+               "again)",
+};
 #endif
 
 static const bench_system *const table[] = {
@@ -28,6 +35,17 @@ static const bench_system *const table[] = {
   &guile_not_built,
 #endif
   &bench_sys_v8,
+  &bench_sys_gcweak_dw,
+  &bench_sys_naive_dw,
+  &bench_sys_valmap,
+  &bench_sys_strong_bytes,
+  &bench_sys_naive_values,
+#ifdef BENCH_HAVE_GUILE
+  &bench_sys_guile_values,
+#else
+  &guile_values_not_built,
+#endif
+  &bench_sys_python,
 };
 
 size_t systems_count(void)
