@@ -77,8 +77,7 @@ static void write_result(FILE *out, const bench_results *r,
   fprintf(out, ", \"reps\": %d", it->reps);
   /* byte-string systems against the strong table of their kind */
   const bench_system *sys = systems_find(it->system);
-  const char *strong = (sys != NULL && sys->bytes != NULL) ||
-      strcmp(it->system, "python") == 0 ? "strong-bytes" : "strong";
+  const char *strong = sys != NULL && sys->bytes != NULL ? "strong-bytes" : "strong";
   const bench_result *base = strcmp(it->system, strong) != 0
       ? results_find(r, strong, it->workload, it->n, it->metric) : NULL;
   if (base != NULL && base->median > 0) {

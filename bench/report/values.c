@@ -48,7 +48,7 @@ static bool has_results(const bench_results *r, const char *system, size_t n)
 static bool is_bytes_system(const char *name)
 {
   const bench_system *sys = systems_find(name);
-  return sys != NULL && (sys->bytes != NULL || strcmp(name, "python") == 0);
+  return sys != NULL && sys->bytes != NULL;
 }
 
 static void vcell(char *out, size_t cap, const bench_results *r, const char *system,

@@ -18,6 +18,7 @@
 
 #include "core/progress.h"
 #include "core/protocol.h"
+#include "bytes.h"
 
 #ifndef BENCH_SOURCE_DIR
 #define BENCH_SOURCE_DIR "bench"
@@ -88,9 +89,14 @@ static int python_run(const bench_config *cfg, bench_results *r)
   return 0;
 }
 
+/* No operations in this binary: the script runs the workloads. Set so that
+ * the report files the peer with the byte-string systems. */
+static const bench_bytes_ops python_ops = { .weak = true };
+
 const bench_system bench_sys_python = {
   .name = "python",
   .label = "Python WeakValueDictionary",
   .weak = true,
   .run_peer = python_run,
+  .bytes = &python_ops,
 };
