@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * gcweak-bench: gcweak side by side with what a bdwgc user would pick
- * instead. Parses the command line, sorts the systems asked for into those
- * of this binary (run in child processes of their own, in rounds: run/),
- * peers that are programs of their own (V8), and systems not built in
- * (a skip note), gathers every figure, and writes the report.
+ * instead. Parses the command line, sorts the systems asked for that have
+ * a selected workload into those of this binary (run in child processes of
+ * their own, in rounds: run/), peers that are programs of their own (V8,
+ * Python), and systems not built in (a skip note), gathers every figure,
+ * and writes the report.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
   int n_builtin = 0, n_peers = 0;
   for (int i = 0; i < cfg.n_systems; i++) {
     const bench_system *sys = systems_find(cfg.systems[i]);   /* checked */
+    if (!systems_has_work(&cfg, sys))
+      continue;   /* none of the selected workloads is of its kind */
     if (sys->run_peer != NULL) {
       add_once(peers, &n_peers, sys);
     } else if (sys->not_built != NULL) {
@@ -56,7 +59,7 @@ int main(int argc, char **argv)
       builtin[n_builtin++] = sys;
     }
   }
-  progress_start(run_total_units(&cfg, n_builtin, n_peers));
+  progress_start(run_total_units(&cfg, builtin, n_builtin, n_peers));
   run_systems(&cfg, builtin, n_builtin, &results);
   /* A peer runs its own repetitions; its figures are compared with the
    * strong table's medians over all rounds. */

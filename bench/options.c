@@ -24,27 +24,45 @@ static void usage(FILE *out)
 "Times gcweak against a strong table (the ceiling), the link floor (one\n"
 "collector link per key and nothing else: the least any weak table on bdwgc\n"
 "can cost), the obvious weak table, Guile 3.0 weak-key tables and V8's\n"
-"WeakMap, on the same keys. Options take their value as --opt VALUE or\n"
-"--opt=VALUE.\n"
+"WeakMap, on the same keys; gcweak's doubly-weak map, and its weak-value\n"
+"map keyed by byte strings against a strong byte-string table, the obvious\n"
+"weak-value table, Guile's weak-value table and Python's\n"
+"WeakValueDictionary; and gcweak's weak references and finalization\n"
+"registries against a plain pointer load (the ceiling), the link floor, the\n"
+"obvious weak reference, bdwgc's own finalizers, V8's WeakRef and\n"
+"FinalizationRegistry and Python's weakref.ref and weakref.finalize.\n"
+"Options take their value as --opt VALUE or --opt=VALUE.\n"
 "\n"
 "  --sizes LIST       entry counts, comma-separated; 1e6 notation accepted\n"
 "                     (default 1e3,1e4,1e5,1e6)\n"
 "  --big              also run N = 1e7 (slow: many minutes per system,\n"
 "                     and a few GiB per process)\n"
 "  --workloads LIST   any of insert,get_hit,get_miss,has,delete,churn,\n"
-"                     reclaim,gc_cost,pause,memory,threads (default: all)\n"
-"                     and, for byte-string keys only, intern_miss,\n"
-"                     intern_hit,reclaim_half,key_shapes\n"
-"  --systems LIST     any of strong,floor,gcweak,gcweak-wk,naive,guile,v8\n"
-"                     (default: all; floor is the link floor; gcweak-wk is\n"
-"                     gcweak's weak-key mode; missing peers are skipped\n"
-"                     with a message), gcweak-dw,naive-dw (doubly-weak\n"
-"                     maps), and with byte-string keys valmap (gcweak's\n"
-"                     weak-value map), strong-bytes, naive-val, guile-val,\n"
-"                     python (weakref.WeakValueDictionary; BENCH_PYTHON\n"
-"                     names the interpreter, default python3)\n"
-"  --threads LIST     reader thread counts for the threads workload\n"
-"                     (default 1,2)\n"
+"                     reclaim,gc_cost,pause,memory,threads (weak tables),\n"
+"                     intern_miss,intern_hit,reclaim_half,key_shapes (weak\n"
+"                     tables keyed by byte strings only),\n"
+"                     ref_new,ref_get,ref_get_dead,ref_gc_cost,ref_threads\n"
+"                     (weak references), reg_register,reg_unregister,\n"
+"                     reg_delivery,reg_gc_cost (registries); \"maps\",\n"
+"                     \"refs\" and \"registry\" name each group (default:\n"
+"                     all those of the systems run; with no --systems\n"
+"                     either, the tables')\n"
+"  --systems LIST     any of strong,floor,gcweak,gcweak-wk,naive,guile,v8,\n"
+"                     gcweak-dw,naive-dw (tables; the last two doubly-weak\n"
+"                     maps), valmap,strong-bytes,naive-val,guile-val,python\n"
+"                     (tables keyed by byte strings: valmap is gcweak's\n"
+"                     weak-value map, python weakref.WeakValueDictionary),\n"
+"                     plain,box,gcweak-ref,v8-ref,python-ref\n"
+"                     (references), gcweak-reg,finalizer,v8-reg,python-reg\n"
+"                     (registries) (default: all when --workloads is\n"
+"                     given, the tables' otherwise; floor is the link\n"
+"                     floor of all three; gcweak-wk is gcweak's weak-key\n"
+"                     mode; box is the obvious weak reference; finalizer\n"
+"                     is GC_register_finalizer; missing peers are skipped\n"
+"                     with a message). A system runs only the selected\n"
+"                     workloads of its kind\n"
+"  --threads LIST     reader thread counts for the threads and ref_threads\n"
+"                     workloads (default 1,2)\n"
 "  --reps N           repetitions per figure; the median is reported\n"
 "                     (default 5)\n"
 "  --rounds N         spread the repetitions over N rounds, each running\n"
@@ -61,12 +79,24 @@ static void usage(FILE *out)
 "  --no-fork          run everything in this process (for profilers;\n"
 "                     systems then share one heap, and memory figures\n"
 "                     miss the growth of bdwgc's link table)\n"
-"  --node PATH        node executable for the V8 peer (default: node)\n"
-"  --v8-script PATH   the V8 peer script (default: %s/systems/v8_weakmap.js)\n"
+"  --node PATH        node executable for the V8 peers (default: node)\n"
+"  --v8-script PATH   the V8 WeakMap peer script\n"
+"                     (default: %s/systems/v8_weakmap.js)\n"
+"  --v8-ref-script PATH\n"
+"                     the V8 WeakRef and FinalizationRegistry peer script\n"
+"                     (default: %s/systems/v8_weakref.js)\n"
+"  --python PATH      python executable for the Python peers\n"
+"                     (default: $BENCH_PYTHON if set, else python3)\n"
+"  --python-script PATH\n"
+"                     the Python weakref.ref and weakref.finalize peer\n"
+"                     script (default: %s/systems/python_weakref.py; the\n"
+"                     WeakValueDictionary peer is always\n"
+"                     %s/systems/python_weakvalue.py)\n"
 "  --help             this text\n"
 "\n"
 "Exit status: 0 on success, 1 when a system gave a wrong answer or crashed,\n"
-"2 on a usage error.\n", BENCH_SOURCE_DIR);
+"2 on a usage error.\n", BENCH_SOURCE_DIR, BENCH_SOURCE_DIR, BENCH_SOURCE_DIR,
+          BENCH_SOURCE_DIR);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -110,6 +140,21 @@ static int split_list(char *list, char **items, int max)
   return count;
 }
 
+/* Longest list an option takes: every workload named once, and then some. */
+#define MAX_LIST 32
+
+/* The families a group name of --workloads stands for; 0 for none. */
+static unsigned workload_group(const char *name)
+{
+  if (strcmp(name, "maps") == 0)
+    return BENCH_FAMILY_MAP;
+  if (strcmp(name, "refs") == 0)
+    return BENCH_FAMILY_REF;
+  if (strcmp(name, "registry") == 0)
+    return BENCH_FAMILY_REGISTRY;
+  return 0;
+}
+
 static int compare_ints(const void *a, const void *b)
 {
   return *(const int *)a - *(const int *)b;
@@ -124,7 +169,7 @@ static int compare_sizes(const void *a, const void *b)
 enum {
   OPT_SIZES = 256, OPT_BIG, OPT_WORKLOADS, OPT_SYSTEMS, OPT_THREADS, OPT_REPS,
   OPT_ROUNDS, OPT_MIN_OPS, OPT_QUICK, OPT_JSON, OPT_REPORT_DIR, OPT_NO_FORK,
-  OPT_NODE, OPT_V8_SCRIPT,
+  OPT_NODE, OPT_V8_SCRIPT, OPT_V8_REF_SCRIPT, OPT_PYTHON, OPT_PYTHON_SCRIPT,
 };
 
 static const struct option long_options[] = {
@@ -142,6 +187,9 @@ static const struct option long_options[] = {
   { "no-fork", no_argument, NULL, OPT_NO_FORK },
   { "node", required_argument, NULL, OPT_NODE },
   { "v8-script", required_argument, NULL, OPT_V8_SCRIPT },
+  { "v8-ref-script", required_argument, NULL, OPT_V8_REF_SCRIPT },
+  { "python", required_argument, NULL, OPT_PYTHON },
+  { "python-script", required_argument, NULL, OPT_PYTHON_SCRIPT },
   { "help", no_argument, NULL, 'h' },
   { NULL, 0, NULL, 0 },
 };
@@ -163,6 +211,7 @@ int options_parse(int argc, char **argv, bench_config *cfg)
 {
   static const size_t default_sizes[] = { 1000, 10000, 100000, 1000000 };
   bool sizes_given = false, min_ops_given = false, big = false;
+  bool workloads_given = false, systems_given = false;
 
   memset(cfg, 0, sizeof *cfg);
   for (int i = 0; i < 4; i++)
@@ -177,15 +226,17 @@ int options_parse(int argc, char **argv, bench_config *cfg)
   cfg->rounds = 1;
   cfg->min_ops = 262144;
   cfg->fork_systems = true;
-  for (size_t i = 0; i < systems_count() && cfg->n_systems < BENCH_MAX_SYSTEMS; i++)
-    cfg->systems[cfg->n_systems++] = systems_at(i)->name;
   cfg->node = "node";
   cfg->v8_script = BENCH_SOURCE_DIR "/systems/v8_weakmap.js";
+  cfg->v8_ref_script = BENCH_SOURCE_DIR "/systems/v8_weakref.js";
+  const char *python = getenv("BENCH_PYTHON");
+  cfg->python = python != NULL && python[0] != '\0' ? python : "python3";
+  cfg->python_script = BENCH_SOURCE_DIR "/systems/python_weakref.py";
 
   opterr = 0;
   int opt;
   while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-    char *items[16];
+    char *items[MAX_LIST];
     int count;
     switch (opt) {
     case 'h':
@@ -214,27 +265,32 @@ int options_parse(int argc, char **argv, bench_config *cfg)
       sizes_given = true;
       break;
     case OPT_WORKLOADS:
-      count = split_list(optarg, items, 16);
+      count = split_list(optarg, items, MAX_LIST);
       if (count <= 0)
         return usage_error("--workloads takes a list", "");
       memset(cfg->workloads, 0, sizeof cfg->workloads);
+      workloads_given = true;
       for (int k = 0; k < count; k++) {
+        unsigned group = workload_group(items[k]);
         int wl = bench_workload_from_name(items[k]);
-        if (wl < 0)
+        if (group == 0 && wl < 0)
           return usage_error("unknown workload: %s", items[k]);
-        cfg->workloads[wl] = true;
+        for (int w = 0; w < WL_COUNT; w++)
+          if (w == wl || (bench_workload_family(w) & group) != 0)
+            cfg->workloads[w] = true;
       }
       break;
     case OPT_SYSTEMS:
       count = split_list(optarg, items, BENCH_MAX_SYSTEMS);
       if (count <= 0)
-        return usage_error("--systems takes 1 to 16 systems", "");
+        return usage_error("--systems takes 1 to 24 systems", "");
       for (int k = 0; k < count; k++) {
         if (systems_find(items[k]) == NULL)
           return usage_error("unknown system: %s", items[k]);
         cfg->systems[k] = items[k];
       }
       cfg->n_systems = count;
+      systems_given = true;
       break;
     case OPT_THREADS:
       count = split_list(optarg, items, BENCH_MAX_THREADS);
@@ -275,6 +331,15 @@ int options_parse(int argc, char **argv, bench_config *cfg)
     case OPT_V8_SCRIPT:
       cfg->v8_script = optarg;
       break;
+    case OPT_V8_REF_SCRIPT:
+      cfg->v8_ref_script = optarg;
+      break;
+    case OPT_PYTHON:
+      cfg->python = optarg;
+      break;
+    case OPT_PYTHON_SCRIPT:
+      cfg->python_script = optarg;
+      break;
     case ':':
       return usage_error("option %s needs an argument", argv[optind - 1]);
     default:
@@ -283,6 +348,18 @@ int options_parse(int argc, char **argv, bench_config *cfg)
   }
   if (optind < argc)
     return usage_error("unexpected argument: %s", argv[optind]);
+  /* With neither --workloads nor --systems: the tables' workloads and
+   * systems, the run this binary has always made by default, a few minutes
+   * long; weak references and registries are asked for by naming their
+   * workloads or systems. Without --systems: every system when workloads
+   * were named. */
+  if (!systems_given && !workloads_given)
+    for (int wl = 0; wl < WL_COUNT; wl++)
+      cfg->workloads[wl] = bench_workload_family(wl) == BENCH_FAMILY_MAP;
+  if (!systems_given)
+    for (size_t i = 0; i < systems_count() && cfg->n_systems < BENCH_MAX_SYSTEMS; i++)
+      if (workloads_given || (systems_families(systems_at(i)) & BENCH_FAMILY_MAP) != 0)
+        cfg->systems[cfg->n_systems++] = systems_at(i)->name;
   if (cfg->quick) {
     if (!sizes_given) {
       cfg->sizes[0] = 1000;

@@ -2,6 +2,7 @@
 /* What the sections of report.md share (see sections.h). */
 #include "sections.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "systems/systems.h"
@@ -23,4 +24,55 @@ bool report_within_noise(const bench_result *a, const bench_result *b)
     return true;
   return a->median >= b->min && a->median <= b->max &&
          b->median >= a->min && b->median <= a->max;
+}
+
+void report_figure(char *out, size_t cap, const bench_results *r, const char *system,
+                   const char *workload, size_t n, const char *metric,
+                   const char *base1, const char *base2)
+{
+  const bench_result *it = results_find(r, system, workload, n, metric);
+  if (it == NULL) {
+    snprintf(out, cap, "-");
+    return;
+  }
+  snprintf(out, cap, "%.3g", it->median);
+  const char *bases[2] = { base1, base2 };
+  bool open = false;
+  for (int k = 0; k < 2; k++) {
+    if (bases[k] == NULL || strcmp(bases[k], system) == 0)
+      continue;
+    const bench_result *b = results_find(r, bases[k], workload, n, metric);
+    if (b == NULL || b->median <= 0 || it->median < 0)
+      continue;
+    size_t len = strlen(out);
+    snprintf(out + len, cap - len, "%s%.2fx %s", open ? "; " : " (",
+             it->median / b->median, bases[k]);
+    open = true;
+  }
+  if (open) {
+    size_t len = strlen(out);
+    snprintf(out + len, cap - len, ")");
+  }
+}
+
+bool report_has_workload(const bench_results *r, const char *workload, size_t n)
+{
+  for (size_t i = 0; i < r->count; i++)
+    if (r->items[i].n == n && strcmp(r->items[i].workload, workload) == 0)
+      return true;
+  return false;
+}
+
+bool report_system_has_any(const bench_results *r, const char *system,
+                           const char *const *workloads, size_t count, size_t n)
+{
+  for (size_t i = 0; i < r->count; i++) {
+    const bench_result *it = &r->items[i];
+    if (it->n != n || strcmp(it->system, system) != 0)
+      continue;
+    for (size_t w = 0; w < count; w++)
+      if (strcmp(it->workload, workloads[w]) == 0)
+        return true;
+  }
+  return false;
 }

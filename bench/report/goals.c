@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-enum goal_kind { GOAL_LIMIT, GOAL_RATIO, GOAL_PASS };
+/* GOAL_RACE: ahead of every peer in every comparison of races.c. */
+enum goal_kind { GOAL_LIMIT, GOAL_RATIO, GOAL_PASS, GOAL_RACE };
 
 typedef struct goal {
   const char *statement;    /* what is compared, in plain words */
@@ -96,6 +97,38 @@ static const goal goals[] = {
   { "weak-value map: extra full-collection time per live entry (values live), "
     "against the link floor's", GOAL_RATIO, "valmap", "gc_cost", "ns_per_entry",
     "floor", NULL, false, false, 1.25, "x", 1 },
+  { "weak ref: get of a live target, time against a plain pointer load",
+    GOAL_RATIO, "gcweak-ref", "ref_get", "ns_per_op", "plain", NULL, false, false,
+    2.0, "x", 1 },
+  { "weak ref: get throughput with 2 threads against 1", GOAL_LIMIT,
+    "gcweak-ref", "ref_threads", "scaling_t2", NULL, NULL, true, false, 1.7, "x", 1 },
+  { "weak ref: gcweak_ref_new, time against the link floor's per key",
+    GOAL_RATIO, "gcweak-ref", "ref_new", "ns_per_op", "floor", NULL, false, false,
+    1.5, "x", 1 },
+  { "weak ref: extra full-collection time per live reference, against the "
+    "link floor's", GOAL_RATIO, "gcweak-ref", "ref_gc_cost", "ns_per_entry",
+    "floor", NULL, false, false, 1.25, "x", 1 },
+  { "weak ref: ahead of the obvious weak reference, V8 and Python in every "
+    "comparison, at every N", GOAL_RACE, "gcweak-ref", "ref_get", NULL, NULL,
+    NULL, false, false, 0, "", 1 },
+  { "registry: register, time against the link floor's per key", GOAL_RATIO,
+    "gcweak-reg", "reg_register", "ns_per_op", "floor", NULL, false, false, 1.5,
+    "x", 1 },
+  { "registry: register, time against GC_register_finalizer's", GOAL_RATIO,
+    "gcweak-reg", "reg_register", "ns_per_op", "finalizer", NULL, false, false,
+    1.0, "x", 1 },
+  { "registry: delivery per callback, from the collection through the last "
+    "callback", GOAL_LIMIT, "gcweak-reg", "reg_delivery", "ns_per_callback",
+    NULL, NULL, false, false, 200, " ns", 1 },
+  { "registry: delivery per callback, against GC_register_finalizer's",
+    GOAL_RATIO, "gcweak-reg", "reg_delivery", "ns_per_callback", "finalizer",
+    NULL, false, false, 1.0, "x", 1 },
+  { "registry: extra full-collection time per live registration, against the "
+    "link floor's", GOAL_RATIO, "gcweak-reg", "reg_gc_cost", "ns_per_entry",
+    "floor", NULL, false, false, 1.25, "x", 1 },
+  { "registry: ahead of V8 and Python in every comparison, at every N",
+    GOAL_RACE, "gcweak-reg", "reg_register", NULL, NULL, NULL, false, false, 0,
+    "", 1 },
 };
 #define N_GOALS (sizeof goals / sizeof *goals)
 
@@ -142,6 +175,21 @@ static bool measure_goal(const goal *g, const bench_results *r, size_t n,
   return true;
 }
 
+/* Ahead in every comparison: met; behind in none but tied in some: within
+ * noise. */
+static void report_race_goal(FILE *out, const bench_config *cfg,
+                             const bench_results *r, const goal *g)
+{
+  int run, lost, tied;
+  if (!report_race_tally(cfg, r, g->system, &run, &lost, &tied)) {
+    fprintf(out, "| %s | ahead in all | not measured | - |\n", g->statement);
+    return;
+  }
+  fprintf(out, "| %s | ahead in all | ahead in %d of %d, behind in %d, tied in %d "
+          "| %s |\n", g->statement, run - lost - tied, run, lost, tied,
+          lost != 0 ? "**not met**" : tied != 0 ? "within noise" : "met");
+}
+
 void report_goals(FILE *out, const bench_config *cfg, const bench_results *r)
 {
   size_t n = goal_size(cfg);
@@ -154,6 +202,14 @@ void report_goals(FILE *out, const bench_config *cfg, const bench_results *r)
           n, n == 1000000 ? "" : " (N = 10^6 was not run: largest N used)");
   for (size_t i = 0; i < N_GOALS; i++) {
     const goal *g = &goals[i];
+    /* A goal of a kind of workload this run did not select is left out. */
+    if (!bench_config_wants_family(cfg, bench_workload_family(
+            bench_workload_from_name(g->workload))))
+      continue;
+    if (g->kind == GOAL_RACE) {
+      report_race_goal(out, cfg, r, g);
+      continue;
+    }
     char limit[32], measured[96];
     snprintf(limit, sizeof limit, "%s %g%s", g->at_least ? "at least" : "at most",
              g->limit, g->unit);
@@ -170,5 +226,7 @@ void report_goals(FILE *out, const bench_config *cfg, const bench_results *r)
     fprintf(out, "| %s | %s | %s | %s |\n", g->statement, limit, measured,
             noise ? "within noise" : met ? "met" : "**not met**");
   }
-  report_values_goal_rows(out, cfg, r);
+  /* the byte-string and doubly-weak rows are the tables' goals too */
+  if (bench_config_wants_family(cfg, BENCH_FAMILY_MAP))
+    report_values_goal_rows(out, cfg, r);
 }

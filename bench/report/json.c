@@ -2,7 +2,9 @@
 /*
  * results.json: the configuration, every figure (median, min, max,
  * repetitions, the ratio to the strong table of the same run where one
- * exists, and for gcweak the ratio to the link floor) and the notes. One
+ * exists, and for gcweak the ratio to the link floor; for weak references
+ * the ratio to the plain pointer load, for gcweak's registry the ratio to
+ * GC_register_finalizer) and the notes. One
  * result object per line, so that line tools can read it as well as JSON
  * parsers.
  */
@@ -89,6 +91,22 @@ static void write_result(FILE *out, const bench_results *r,
   if (floor != NULL && floor->median > 0) {
     fprintf(out, ", \"ratio_to_floor\": ");
     json_number(out, it->median / floor->median);
+  }
+  /* Weak references against the plain pointer load, gcweak's registry
+   * against bdwgc's own finalizers. */
+  const bench_result *plain = strcmp(it->system, "plain") != 0 &&
+      strncmp(it->workload, "ref_", 4) == 0
+      ? results_find(r, "plain", it->workload, it->n, it->metric) : NULL;
+  if (plain != NULL && plain->median > 0) {
+    fprintf(out, ", \"ratio_to_plain\": ");
+    json_number(out, it->median / plain->median);
+  }
+  const bench_result *fin = strncmp(it->system, "gcweak", 6) == 0 &&
+      strncmp(it->workload, "reg_", 4) == 0
+      ? results_find(r, "finalizer", it->workload, it->n, it->metric) : NULL;
+  if (fin != NULL && fin->median > 0) {
+    fprintf(out, ", \"ratio_to_finalizer\": ");
+    json_number(out, it->median / fin->median);
   }
   fprintf(out, "}");
 }

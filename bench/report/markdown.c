@@ -74,7 +74,10 @@ static void print_header(FILE *out, const bench_config *cfg)
           BENCH_BUILD_TYPE[0] ? BENCH_BUILD_TYPE : "(none)", asserts);
   fprintf(out, "- each system ran in a process of its own, on the same keys "
           "(16-byte collector objects) and the same allocator (bdwgc); V8 "
-          "allocates its own keys with `{}`\n");
+          "allocates its own keys with `{}`%s\n",
+          bench_config_wants_family(cfg, BENCH_FAMILY_REF | BENCH_FAMILY_REGISTRY)
+          ? ", Python its own targets (instances of a class with a weak "
+            "reference slot)" : "");
 }
 
 int report_write_markdown(const bench_config *cfg, const bench_results *r,
@@ -91,6 +94,8 @@ int report_write_markdown(const bench_config *cfg, const bench_results *r,
   report_collection_cost(out, cfg, r);
   report_ephemeron_cost(out, cfg, r);
   report_pauses(out, cfg, r);
+  report_refs(out, cfg, r);
+  report_registries(out, cfg, r);
   report_peer_races(out, cfg, r);
   report_values(out, cfg, r);
   fprintf(out, "\n## Chart\n\n![ns per operation against N](chart.svg)\n");
@@ -105,6 +110,8 @@ void report_print_summary(const bench_config *cfg, const bench_results *r)
   report_collection_cost(stdout, cfg, r);
   report_ephemeron_cost(stdout, cfg, r);
   report_pauses(stdout, cfg, r);
+  report_refs(stdout, cfg, r);
+  report_registries(stdout, cfg, r);
   report_peer_races(stdout, cfg, r);
   report_values(stdout, cfg, r);
   print_notes(stdout, r, false);

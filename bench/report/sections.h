@@ -11,10 +11,9 @@
 
 #include "report.h"
 
-/* The share of dead entries' values that must be released for "released":
- * the test suite's tolerance for a conservative collector (at most 5% of
- * what should die may survive). */
-#define RELEASED_PCT_OK 95.0
+/* The share of dead entries' values that must be released for "released"
+ * (see config.h). */
+#define RELEASED_PCT_OK BENCH_RELEASED_PCT_OK
 
 /* ------------------------------------------------------------ common.c */
 
@@ -28,6 +27,17 @@ bool report_is_gcweak(const char *system);
  * (the collection with the table ran faster than without it: the cost is
  * lost in the noise of timing a collection). */
 bool report_within_noise(const bench_result *a, const bench_result *b);
+/* One figure's median ("-" when not measured), followed by its ratio to
+ * the same figure of base1 and base2 (either NULL) where those were
+ * measured: "12.3 (1.10x floor; 0.95x plain)". */
+void report_figure(char *out, size_t cap, const bench_results *r, const char *system,
+                   const char *workload, size_t n, const char *metric,
+                   const char *base1, const char *base2);
+/* Whether any system has a figure of workload at n. */
+bool report_has_workload(const bench_results *r, const char *workload, size_t n);
+/* Whether system has a figure of any of workloads[0..count) at n. */
+bool report_system_has_any(const bench_results *r, const char *system,
+                           const char *const *workloads, size_t count, size_t n);
 
 /* ------------------------------------------------------------ sections */
 
@@ -44,5 +54,13 @@ void report_peer_races(FILE *out, const bench_config *cfg,
 void report_values(FILE *out, const bench_config *cfg, const bench_results *r);
 void report_values_goal_rows(FILE *out, const bench_config *cfg,
                              const bench_results *r);
+void report_refs(FILE *out, const bench_config *cfg, const bench_results *r);
+void report_registries(FILE *out, const bench_config *cfg, const bench_results *r);
+
+/* races.c: gcweak_system's figures against those of its peers (the other
+ * weak tables, references or registries), every figure at every N; false
+ * when gcweak_system has no race group or nothing was compared. */
+bool report_race_tally(const bench_config *cfg, const bench_results *r,
+                       const char *gcweak_system, int *run, int *lost, int *tied);
 
 #endif

@@ -34,10 +34,16 @@ static const column columns[] = {
 };
 #define N_COLUMNS (sizeof columns / sizeof *columns)
 
-static bool system_present(const bench_results *r, const char *name)
+/* A row for every system with a figure in one of the columns at n (systems
+ * of weak references and registries have none); byte-string systems have a
+ * section of their own (values.c). */
+static bool system_present(const bench_results *r, const char *name, size_t n)
 {
-  for (size_t i = 0; i < r->count; i++)
-    if (strcmp(r->items[i].system, name) == 0)
+  const bench_system *sys = systems_find(name);
+  if (sys != NULL && sys->bytes != NULL)
+    return false;
+  for (size_t c = 0; c < N_COLUMNS; c++)
+    if (results_find(r, name, columns[c].workload, n, columns[c].metric) != NULL)
       return true;
   return false;
 }
@@ -45,7 +51,8 @@ static bool system_present(const bench_results *r, const char *name)
 static bool column_present(const bench_results *r, const column *col, size_t n)
 {
   for (size_t s = 0; s < systems_count(); s++)
-    if (results_find(r, systems_at(s)->name, col->workload, n, col->metric))
+    if (systems_at(s)->bytes == NULL &&
+        results_find(r, systems_at(s)->name, col->workload, n, col->metric))
       return true;
   return false;
 }
@@ -99,8 +106,8 @@ static void print_size_table(FILE *out, const bench_results *r, size_t n)
       fprintf(out, "---:|");
   fprintf(out, "\n");
   for (size_t s = 0; s < systems_count(); s++) {
-    if (!system_present(r, systems_at(s)->name) || systems_at(s)->bytes != NULL)
-      continue;   /* byte-string systems have a section of their own */
+    if (!system_present(r, systems_at(s)->name, n))
+      continue;
     fprintf(out, "| %s |", report_label(systems_at(s)->name));
     for (size_t c = 0; c < N_COLUMNS; c++) {
       if (!column_present(r, &columns[c], n))
@@ -115,6 +122,14 @@ static void print_size_table(FILE *out, const bench_results *r, size_t n)
 
 void report_tables(FILE *out, const bench_config *cfg, const bench_results *r)
 {
+  /* Nothing of a table measured (a run of references or registries only):
+   * no section. */
+  bool any = false;
+  for (int i = 0; i < cfg->n_sizes && !any; i++)
+    for (size_t c = 0; c < N_COLUMNS && !any; c++)
+      any = column_present(r, &columns[c], cfg->sizes[i]);
+  if (!any)
+    return;
   fprintf(out, "\n## Results\n\nMedians of %d repetitions, taken in %d round%s that "
           "each run every system in turn. insert ... churn: "
           "ns per operation, with the ratio to the strong table of the same run "

@@ -10,14 +10,17 @@
 #include "core/emit.h"
 #include "core/progress.h"
 
-/* Whether the timed children have anything to do: memory is measured by
+/* Whether a timed child of sys has anything to do: memory is measured by
  * probes of its own. */
-static bool needs_main_run(const bench_config *cfg)
+static bool needs_timed_job(const bench_config *cfg, const bench_system *sys)
 {
-  for (int wl = 0; wl < WL_COUNT; wl++)
-    if (cfg->workloads[wl] && wl != WL_MEMORY)
-      return true;
-  return false;
+  return run_has_main_work(cfg, sys) || run_has_thread_work(cfg, sys);
+}
+
+/* Memory is a table's figure (byte-string tables included: values.h). */
+static bool needs_memory_jobs(const bench_config *cfg, const bench_system *sys)
+{
+  return cfg->workloads[WL_MEMORY] && (sys->create != NULL || sys->bytes != NULL);
 }
 
 /* The timed workloads of one system, `reps` repetitions of each, in a
@@ -91,36 +94,40 @@ static void run_memory_jobs(const bench_config *cfg, const bench_system *sys,
 void run_systems(const bench_config *cfg, const bench_system *const *systems,
                  int count, bench_results *r)
 {
-  if (needs_main_run(cfg))
-    for (int round = 0; round < cfg->rounds; round++) {
-      int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds);
-      for (int k = 0; k < count; k++) {
-        const bench_system *sys = systems[round % 2 == 0 ? k : count - 1 - k];
-        progress_label("round %d of %d: %s", round + 1, cfg->rounds, sys->name);
-        run_timed_job(cfg, sys, reps, r);
-      }
+  for (int round = 0; round < cfg->rounds; round++) {
+    int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds);
+    for (int k = 0; k < count; k++) {
+      const bench_system *sys = systems[round % 2 == 0 ? k : count - 1 - k];
+      if (!needs_timed_job(cfg, sys))
+        continue;
+      progress_label("round %d of %d: %s", round + 1, cfg->rounds, sys->name);
+      run_timed_job(cfg, sys, reps, r);
     }
-  if (cfg->workloads[WL_MEMORY])
-    for (int k = 0; k < count; k++)
+  }
+  for (int k = 0; k < count; k++)
+    if (needs_memory_jobs(cfg, systems[k]))
       run_memory_jobs(cfg, systems[k], r);
 }
 
-double run_total_units(const bench_config *cfg, int n_systems, int n_peers)
+double run_total_units(const bench_config *cfg, const bench_system *const *systems,
+                       int count, int n_peers)
 {
   double total = 0;
   for (int s = 0; s < cfg->n_sizes; s++) {
     size_t n = cfg->sizes[s];
-    if (needs_main_run(cfg))
+    for (int k = 0; k < count; k++) {
+      const bench_system *sys = systems[k];
       for (int round = 0; round < cfg->rounds; round++) {
         int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds) +
                    (cfg->rounds > 1);
-        double one = progress_units(cfg, reps, n, PROGRESS_MAIN);
-        if (cfg->workloads[WL_THREADS])
-          one += progress_units(cfg, reps, n, PROGRESS_THREADS);
-        total += n_systems * one;
+        if (run_has_main_work(cfg, sys))
+          total += progress_units(cfg, reps, n, PROGRESS_MAIN);
+        if (run_has_thread_work(cfg, sys))
+          total += progress_units(cfg, reps, n, PROGRESS_THREADS);
       }
-    if (cfg->workloads[WL_MEMORY])
-      total += n_systems * cfg->reps * progress_units(cfg, 1, n, PROGRESS_MEMORY);
+      if (needs_memory_jobs(cfg, sys))
+        total += cfg->reps * progress_units(cfg, 1, n, PROGRESS_MEMORY);
+    }
     for (int p = 0; p < n_peers; p++)   /* a peer reports like one child */
       total += progress_units(cfg, cfg->reps, n, PROGRESS_MAIN);
   }

@@ -19,13 +19,15 @@
 /* ------------------------------------------------------------ rounds.c */
 
 /* The timed workloads of systems[0..count) in rounds, then the memory
- * probes; every figure and note lands in r. */
+ * probes (of the tables); every figure and note lands in r. Systems with
+ * nothing selected to do start no child. */
 void run_systems(const bench_config *cfg, const bench_system *const *systems,
                  int count, bench_results *r);
 
-/* The work of the whole run in progress units, as the children, the memory
- * probes and the peers will report it. */
-double run_total_units(const bench_config *cfg, int n_systems, int n_peers);
+/* The work of the whole run in progress units, as the children of
+ * systems[0..count), the memory probes and n_peers peers will report it. */
+double run_total_units(const bench_config *cfg, const bench_system *const *systems,
+                       int count, int n_peers);
 
 /* ------------------------------------------------------------- child.c */
 
@@ -58,5 +60,8 @@ bool run_collect(const bench_system *sys, run_child c, bench_results *r);
  * per repetition). */
 void run_system(const bench_config *cfg, const bench_system *sys);
 void run_threads(const bench_config *cfg, const bench_system *sys);
+/* Whether run_system, run_threads have anything to do for sys. */
+bool run_has_main_work(const bench_config *cfg, const bench_system *sys);
+bool run_has_thread_work(const bench_config *cfg, const bench_system *sys);
 
 #endif

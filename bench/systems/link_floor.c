@@ -28,6 +28,13 @@
  * Values sit in pointer-free memory: the floor keeps no value alive, only
  * the caller does (gc_cost keeps them in an array for it; see
  * bench_system.values_untraced).
+ *
+ * The same storage is the floor of weak references and of finalization
+ * registries: a reference is an entry's slot, made without writing the
+ * entry number into the target since nothing looks a reference up; a
+ * registration is an entry whose value is the held word, with the entry
+ * number, so that unregistering by the target (the token the workloads
+ * pass) finds it. The floor runs no callbacks: it has no delivery figure.
  */
 #include "systems.h"
 
@@ -103,16 +110,12 @@ static void floor_add_chunk(floor_table *t)
   t->chunks[t->n_chunks++] = chunk;
 }
 
-static void floor_set(floor_table *t, void *key, void *value)
+/* The next entry, its slot linked to key. */
+static floor_entry *floor_link(floor_table *t, void *key, void *value)
 {
-  floor_entry *e = floor_find(t, key);
-  if (e != NULL) {
-    e->value = value;
-    return;
-  }
   if (t->used == t->n_chunks * FLOOR_CHUNK)
     floor_add_chunk(t);
-  e = entry_at(t, t->used++);
+  floor_entry *e = entry_at(t, t->used++);
   e->slot = GC_HIDE_POINTER(key);
   e->value = value;
   /* Collection off while registering: growing bdwgc's link table would
@@ -122,6 +125,17 @@ static void floor_set(floor_table *t, void *key, void *value)
   GC_enable();
   if (rc != GC_SUCCESS)
     abort();
+  return e;
+}
+
+static void floor_set(floor_table *t, void *key, void *value)
+{
+  floor_entry *e = floor_find(t, key);
+  if (e != NULL) {
+    e->value = value;
+    return;
+  }
+  floor_link(t, key, value);
   *(size_t *)key = t->used;
 }
 
@@ -191,6 +205,56 @@ static size_t floor_size(void *table)
   return live;
 }
 
+
+/* ------------------------------------------------- references, registries */
+
+static void *floor_ref_create(void)
+{
+  return floor_create();
+}
+
+/* A reference's handle is its entry number as a word, not the slot's
+ * address: a pointer into the middle of a 64 KiB chunk costs bdwgc a walk
+ * back over the chunk's block headers to mark, a cost no weak reference
+ * needs to pay (one object each, pointed to at its start). Nothing reads
+ * the floor's references, so the number is never used. */
+static void floor_ref_new_all(void *table, void **refs, void *const *targets, size_t n)
+{
+  floor_table *t = table;
+  for (size_t i = 0; i < n; i++) {
+    floor_link(t, targets[i], NULL);
+    refs[i] = (void *)(((uintptr_t)t->used << 2) | 2);
+  }
+}
+
+static const bench_ref_ops floor_ref_ops = {
+  .create = floor_ref_create,
+  .new_all = floor_ref_new_all,
+  .knows_death = true,
+};
+
+static void *floor_registry_create(bench_delivery *d)
+{
+  (void)d;   /* no callbacks */
+  return floor_create();
+}
+
+/* tokens, when given, are the targets (see above): the entry number in the
+ * target finds the registration either way. */
+static void floor_register_all(void *t, void *const *targets, void *const *tokens,
+                               size_t first, size_t n)
+{
+  (void)tokens;
+  for (size_t i = 0; i < n; i++)
+    floor_set(t, targets[i], bench_held(first + i));
+}
+
+static const bench_registry_ops floor_registry_ops = {
+  .create = floor_registry_create,
+  .register_all = floor_register_all,
+  .unregister_all = floor_del_all,
+};
+
 const bench_system bench_sys_floor = {
   .name = "floor",
   .label = "link floor (one link per key, no table)",
@@ -206,4 +270,6 @@ const bench_system bench_sys_floor = {
   .bump_all = floor_bump_all,
   .size = floor_size,
   .concurrent_reads = true,
+  .ref = &floor_ref_ops,
+  .registry = &floor_registry_ops,
 };

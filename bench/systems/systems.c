@@ -10,6 +10,7 @@
 static const bench_system guile_not_built = {
   .name = "guile",
   .label = "Guile 3.0 weak-key table",
+  .families = BENCH_FAMILY_MAP,
   .not_built = "not built in: pkg-config found no guile-3.0 when this binary "
                "was configured (apt-get install guile-3.0-dev, then configure "
                "again)",
@@ -17,6 +18,7 @@ static const bench_system guile_not_built = {
 static const bench_system guile_values_not_built = {
   .name = "guile-val",
   .label = "Guile 3.0 weak-value table",
+  .families = BENCH_FAMILY_MAP,
   .not_built = "not built in: pkg-config found no guile-3.0 when this binary "
                "was configured (apt-get install guile-3.0-dev, then configure "
                "again)",
@@ -46,7 +48,20 @@ static const bench_system *const table[] = {
   &guile_values_not_built,
 #endif
   &bench_sys_python,
+  &bench_sys_plain,
+  &bench_sys_box,
+  &bench_sys_gcweak_ref,
+  &bench_sys_v8_ref,
+  &bench_sys_python_ref,
+  &bench_sys_gcweak_registry,
+  &bench_sys_finalizer,
+  &bench_sys_v8_registry,
+  &bench_sys_python_registry,
 };
+
+/* Every system fits a --systems list and the default one. */
+_Static_assert(sizeof table / sizeof *table <= BENCH_MAX_SYSTEMS,
+               "BENCH_MAX_SYSTEMS is below the number of systems");
 
 size_t systems_count(void)
 {
@@ -64,4 +79,18 @@ const bench_system *systems_find(const char *name)
     if (strcmp(table[i]->name, name) == 0)
       return table[i];
   return NULL;
+}
+
+unsigned systems_families(const bench_system *sys)
+{
+  /* a byte-string table's operations are in sys->bytes (values.h) */
+  return sys->families |
+         (sys->create != NULL || sys->bytes != NULL ? BENCH_FAMILY_MAP : 0u) |
+         (sys->ref != NULL ? BENCH_FAMILY_REF : 0u) |
+         (sys->registry != NULL ? BENCH_FAMILY_REGISTRY : 0u);
+}
+
+bool systems_has_work(const bench_config *cfg, const bench_system *sys)
+{
+  return bench_config_wants_family(cfg, systems_families(sys));
 }

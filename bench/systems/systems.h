@@ -8,8 +8,10 @@
 #ifndef GCWEAK_BENCH_SYSTEMS_H
 #define GCWEAK_BENCH_SYSTEMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "core/config.h"
 #include "system.h"
 
 /* In the order of the default --systems list and of the report. */
@@ -17,6 +19,11 @@ size_t systems_count(void);
 const bench_system *systems_at(size_t i);
 /* By command-line name, or NULL. */
 const bench_system *systems_find(const char *name);
+/* The workload families sys measures (enum bench_family): those it has the
+ * operations of, or for a peer what it says. */
+unsigned systems_families(const bench_system *sys);
+/* Whether cfg selects any workload that sys measures. */
+bool systems_has_work(const bench_config *cfg, const bench_system *sys);
 
 /* The descriptors, one per file of systems/; only systems.c lists them. */
 extern const bench_system bench_sys_strong;
@@ -39,5 +46,16 @@ extern const bench_system bench_sys_naive_values;
 extern const bench_system bench_sys_guile_values;
 #endif
 extern const bench_system bench_sys_python;
+/* weak references */
+extern const bench_system bench_sys_plain;
+extern const bench_system bench_sys_box;
+extern const bench_system bench_sys_gcweak_ref;
+extern const bench_system bench_sys_v8_ref;
+extern const bench_system bench_sys_python_ref;
+/* finalization registries */
+extern const bench_system bench_sys_gcweak_registry;
+extern const bench_system bench_sys_finalizer;
+extern const bench_system bench_sys_v8_registry;
+extern const bench_system bench_sys_python_registry;
 
 #endif

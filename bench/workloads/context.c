@@ -8,6 +8,8 @@
 
 #include <stdlib.h>
 
+#include <gc/gc.h>
+
 #include "core/emit.h"
 #include "keyset.h"
 
@@ -57,4 +59,37 @@ void wl_check(const wl_ctx *c, int workload, const char *what, size_t got,
   if (got != want)
     emit_note("warn", c->sys->name, "%s at N=%zu: %s %zu, expected %zu",
               bench_workload_name(workload), c->n, what, got, want);
+}
+
+wl_plan wl_plan_lookups(const wl_ctx *c)
+{
+  wl_plan p = { 1, c->n };
+  if (c->n >= c->cfg->min_ops)
+    p.count = c->cfg->min_ops;
+  else
+    p.passes = passes_for(c->n, c->cfg->min_ops);
+  return p;
+}
+
+double wl_timed_collection_ms(void)
+{
+  clear_stack();
+  uint64_t t0 = now_ns();
+  GC_gcollect();
+  return (double)(now_ns() - t0) / 1e6;
+}
+
+size_t *wl_random_permutation(size_t n, rng *r)
+{
+  size_t *perm = malloc((n ? n : 1) * sizeof *perm);
+  if (perm == NULL)
+    abort();
+  for (size_t i = 0; i < n; i++)
+    perm[i] = i;
+  for (size_t i = n; i > 1; i--) {
+    size_t j = rng_below(r, i), tmp = perm[i - 1];
+    perm[i - 1] = perm[j];
+    perm[j] = tmp;
+  }
+  return perm;
 }

@@ -135,14 +135,6 @@ build_into(const bench_system *sys, void **holder, void *const *keys,
   *holder = wl_build(sys, keys, vals, n);
 }
 
-static double timed_collection_ms(void)
-{
-  clear_stack();
-  uint64_t t0 = now_ns();
-  GC_gcollect();
-  return (double)(now_ns() - t0) / 1e6;
-}
-
 /* With the table alive: the collections timed into with[]. The values are
  * fresh objects reachable only through the table (unless the system keeps
  * no value alive: then an array here holds them, as the baseline's does).
@@ -162,7 +154,7 @@ time_with_table(const wl_ctx *c, double *with)
   objvals = NULL;
   full_collections(2);
   for (int r = 0; r < c->cfg->reps; r++)
-    with[r] = timed_collection_ms();
+    with[r] = wl_timed_collection_ms();
   holder[0] = holder[1] = NULL;
 }
 
@@ -172,7 +164,7 @@ static __attribute__((noinline)) void time_baseline(const wl_ctx *c, double *bas
   void **objvals = new_object_values(c->n);
   full_collections(2);
   for (int r = 0; r < c->cfg->reps; r++)
-    base[r] = timed_collection_ms();
+    base[r] = wl_timed_collection_ms();
   memset(objvals, 0, c->n * sizeof *objvals);
 }
 

@@ -20,25 +20,6 @@ static double ns_per_op(uint64_t t0, uint64_t t1, size_t ops)
 }
 
 /*
- * Lookups per repetition: whole passes over the N keys while N is below
- * min_ops, otherwise the first min_ops keys of a random order. What a lookup
- * costs depends on the table's size, not on how many of its keys are read.
- */
-typedef struct lookup_plan {
-  size_t passes, count;   /* passes over keys[0..count) */
-} lookup_plan;
-
-static lookup_plan plan_lookups(const wl_ctx *c)
-{
-  lookup_plan p = { 1, c->n };
-  if (c->n >= c->cfg->min_ops)
-    p.count = c->cfg->min_ops;
-  else
-    p.passes = passes_for(c->n, c->cfg->min_ops);
-  return p;
-}
-
-/*
  * Fresh tables filled with the N keys (insert), then emptied again in random
  * order (delete). With N below min_ops, several tables per repetition. A
  * collection before each timed phase, so that every repetition starts from
@@ -87,7 +68,7 @@ void wl_insert_delete(wl_ctx *c, bool insert, bool delete)
 /* Lookups of present keys in random order. */
 void wl_get_hit(wl_ctx *c)
 {
-  lookup_plan plan = plan_lookups(c);
+  wl_plan plan = wl_plan_lookups(c);
   uintptr_t sum = 0;
   for (int r = 0; r < c->cfg->reps; r++) {
     size_t found = 0;
@@ -113,7 +94,7 @@ void wl_get_miss(wl_ctx *c)
                 "table could match");
     return;
   }
-  lookup_plan plan = plan_lookups(c);
+  wl_plan plan = wl_plan_lookups(c);
   void **misses = new_keys(plan.count);
   uintptr_t sum = 0;
   for (int r = 0; r < c->cfg->reps; r++) {
@@ -131,7 +112,7 @@ void wl_get_miss(wl_ctx *c)
 /* Membership tests of present keys in random order. */
 void wl_has(wl_ctx *c)
 {
-  lookup_plan plan = plan_lookups(c);
+  wl_plan plan = wl_plan_lookups(c);
   for (int r = 0; r < c->cfg->reps; r++) {
     size_t found = 0;
     uint64_t t0 = now_ns();

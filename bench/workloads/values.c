@@ -637,10 +637,9 @@ void values_run_job(const bench_config *cfg, const bench_system *sys,
       v_reclaim_half(&c);
     if (w[WL_KEY_SHAPES])
       v_key_shapes(&c);
-    double units = progress_units(cfg, cfg->reps, c.n, PROGRESS_MAIN);
-    if (w[WL_THREADS])   /* counted for every system by the runner */
-      units += progress_units(cfg, cfg->reps, c.n, PROGRESS_THREADS);
-    emit_progress(sys->name, c.n, units);
+    /* no reader threads here: the runner counts none for this system
+     * (run_has_thread_work) */
+    emit_progress(sys->name, c.n, progress_units(cfg, cfg->reps, c.n, PROGRESS_MAIN));
     vctx_drop(&c);
   }
 }

@@ -60,7 +60,7 @@
  *
  * MEMORY. The pass runs with the allocation lock held and the world stopped:
  * no allocation, no malloc, no lock a stopped thread may hold. Its stack and
- * its waiting hash come straight from the kernel (pass_memory_*), kept from
+ * its waiting hash come straight from the kernel (pass_memory.c), kept from
  * one collection to the next and grown on demand; if the kernel refuses, the
  * process aborts with a message rather than silently drop work, since a
  * dropped value would be reclaimed while its key lives.
@@ -85,10 +85,6 @@
  * if a later component chained to it, it cannot, and stays loaded in effect:
  * see the destructor below.
  */
-#if !defined(_WIN32) && !defined(_DEFAULT_SOURCE)
-/* The feature macro that exposes MAP_ANONYMOUS under -std=c11. */
-#  define _DEFAULT_SOURCE // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-#endif
 #include "ephemeron.h"
 
 #include <stdlib.h>
@@ -96,12 +92,7 @@
 
 #include <gc/gc_mark.h>
 
-#if defined(_WIN32)
-#  include <windows.h>
-#else
-#  include <sys/mman.h>
-#  include <unistd.h>
-#endif
+#include "pass_memory.h"
 
 /* ------------------------------------------------------- the callback */
 
@@ -173,70 +164,6 @@ __attribute__((destructor)) static void uninstall_callback(void)
 }
 #endif
 
-/* ------------------------------------------------- memory for the pass */
-
-struct pass_array {
-    void *base;
-    size_t bytes;
-};
-
-static void *pass_memory_map(size_t bytes)
-{
-#if defined(_WIN32)
-    return VirtualAlloc(NULL, bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-#else
-    /* fd -1 is what MAP_ANONYMOUS asks for; the mapping is the result. */
-    // cppcheck-suppress invalidFunctionArg
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    // cppcheck-suppress memleak
-    return p == MAP_FAILED ? NULL : p;
-#endif
-}
-
-static void pass_memory_unmap(void *p, size_t bytes)
-{
-#if defined(_WIN32)
-    (void)bytes;
-    VirtualFree(p, 0, MEM_RELEASE);
-#else
-    munmap(p, bytes);
-#endif
-}
-
-_Noreturn static void pass_out_of_memory(void)
-{
-    /* No safe way on: an untraced value would be reclaimed while its key
-     * lives, and the program would later read freed memory. */
-    static const char msg[] = "gcweak: the kernel refused memory to the ephemeron pass\n";
-#if defined(_WIN32)
-    OutputDebugStringA(msg);
-#else
-    /* write(2), not stdio: a stopped thread may hold the stream's lock. */
-    ssize_t ignored = write(2, msg, sizeof msg - 1);
-    (void)ignored;
-#endif
-    abort();
-}
-
-/* Makes a hold at least `bytes`, keeping `keep` bytes of its contents. */
-static void pass_array_reserve(struct pass_array *a, size_t bytes, size_t keep)
-{
-    if (a->bytes >= bytes)
-        return;
-    size_t want = a->bytes ? a->bytes : (size_t)64 * 1024;
-    while (want < bytes)
-        want *= 2;
-    void *p = pass_memory_map(want);
-    if (p == NULL)
-        pass_out_of_memory();
-    if (a->base != NULL) {
-        memcpy(p, a->base, keep);
-        pass_memory_unmap(a->base, a->bytes);
-    }
-    a->base = p;
-    a->bytes = want;
-}
-
 /* ------------------------------------------------------------- the pass */
 
 /*
@@ -259,20 +186,20 @@ struct bucket {
 };
 
 struct wait_hash {
-    struct pass_array waiters, buckets;
+    struct gcw_pass_array waiters, buckets;
     size_t count, mask;
     unsigned shift;
 };
 
 static struct wait_hash values_waiting, containers_waiting;
 
-static struct pass_array stack_mem;
+static struct gcw_pass_array stack_mem;
 static size_t stack_top;
 
 /* Containers found reachable in this pass, in that order (their values
  * were offered, and they are the ones queue_removals visits), and those
  * released from waiting whose values are still to be offered. */
-static struct pass_array offered_mem, ready_mem;
+static struct gcw_pass_array offered_mem, ready_mem;
 static size_t offered_count, ready_count;
 
 static void wait_hash_reset(struct wait_hash *h, size_t bound)
@@ -280,8 +207,8 @@ static void wait_hash_reset(struct wait_hash *h, size_t bound)
     size_t buckets = 64;
     while (buckets < 2 * bound)
         buckets *= 2;
-    pass_array_reserve(&h->waiters, bound * sizeof(struct waiter) + 1, 0);
-    pass_array_reserve(&h->buckets, buckets * sizeof(struct bucket), 0);
+    gcw_pass_array_reserve(&h->waiters, bound * sizeof(struct waiter) + 1, 0);
+    gcw_pass_array_reserve(&h->buckets, buckets * sizeof(struct bucket), 0);
     /* Fresh kernel pages are zero, i.e. pass 0, never current. */
     h->mask = h->buckets.bytes / sizeof(struct bucket) - 1;
     h->shift = (unsigned)GCW_WORD_BITS;
@@ -325,7 +252,7 @@ static void release_waiting(const struct wait_hash *h, const void *obj,
 
 static void push(void *obj)
 {
-    pass_array_reserve(&stack_mem, (stack_top + 1) * sizeof(void *),
+    gcw_pass_array_reserve(&stack_mem, (stack_top + 1) * sizeof(void *),
                        stack_top * sizeof(void *));
     ((void **)stack_mem.base)[stack_top++] = obj;
 }
@@ -361,7 +288,7 @@ static void release_value(void *value)
 
 static void release_container(void *storage)
 {
-    pass_array_reserve(&ready_mem, (ready_count + 1) * sizeof(void *),
+    gcw_pass_array_reserve(&ready_mem, (ready_count + 1) * sizeof(void *),
                        ready_count * sizeof(void *));
     ((void **)ready_mem.base)[ready_count++] = storage;
 }
@@ -482,7 +409,7 @@ static void visit_values(struct gcw_entries *e)
 static void offer(struct gcw_entries *e)
 {
     e->seen_in_pass = passes + 1;
-    pass_array_reserve(&offered_mem, (offered_count + 1) * sizeof(void *),
+    gcw_pass_array_reserve(&offered_mem, (offered_count + 1) * sizeof(void *),
                        offered_count * sizeof(void *));
     ((struct gcw_entries **)offered_mem.base)[offered_count++] = e;
     visit_values(e);

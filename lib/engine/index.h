@@ -64,9 +64,9 @@ static inline size_t gcw_index_next(const struct gcw_index *ix, size_t i)
  * and what it finds must be validated by the caller (the table's sequence
  * counter). A fingerprint match is never trusted: the entry's key word is.
  */
-static inline _Atomic gcw_word *gcw_index_find(const struct gcw_index *ix,
-                                               const struct gcw_entries *e,
-                                               const struct gcw_key *k, size_t *id)
+static GCW_ALWAYS_INLINE _Atomic gcw_word *
+gcw_index_find_keyed(const struct gcw_index *ix, const struct gcw_entries *e,
+                     const struct gcw_key *k, size_t *id, bool byte_keys)
 {
     if (ix == NULL)
         return NULL;
@@ -78,11 +78,20 @@ static inline _Atomic gcw_word *gcw_index_find(const struct gcw_index *ix,
             continue;
         size_t n = gcw_islot_entry(s);
         _Atomic gcw_word *key = gcw_entry_key(e, n);
-        if (key != NULL && gcw_entry_matches(e, key, k)) {
+        if (key != NULL && gcw_entry_matches_keyed(e, key, k, byte_keys)) {
             *id = n;
             return key;
         }
     }
+}
+
+/* The same for a table whose kind of key the caller does not know. */
+static inline _Atomic gcw_word *gcw_index_find(const struct gcw_index *ix,
+                                               const struct gcw_entries *e,
+                                               const struct gcw_key *k, size_t *id)
+{
+    return e->byte_keys ? gcw_index_find_keyed(ix, e, k, id, true)
+                        : gcw_index_find_keyed(ix, e, k, id, false);
 }
 
 /* Room for n entries at a load of one half, so that a rebuild is followed by

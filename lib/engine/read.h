@@ -17,11 +17,12 @@
 /* One probe of index ix, with or without the mutex: the entry's key word
  * address or NULL, its value in *v (untouched for sets). A doubly-weak
  * value comes out revealed: the caller validates it like the rest. */
-static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_index *ix,
-                                               const struct gcw_key *k, void **v)
+static GCW_ALWAYS_INLINE _Atomic gcw_word *
+gcw_table_read_keyed(struct gcw_table *t, struct gcw_index *ix, const struct gcw_key *k, void **v,
+                     bool byte_keys)
 {
     size_t id = 0;
-    _Atomic gcw_word *key = gcw_index_find(ix, &t->entries, k, &id);
+    _Atomic gcw_word *key = gcw_index_find_keyed(ix, &t->entries, k, &id, byte_keys);
     if (key != NULL && t->entries.stride == 2) {
         *v = atomic_load_explicit(gcw_entry_value(key), memory_order_relaxed);
         if (t->entries.kind == GCW_KIND_WEAK_VALUES)
@@ -30,28 +31,36 @@ static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_i
     return key;
 }
 
+/* The same for either kind of key (the slow paths). */
+static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_index *ix,
+                                               const struct gcw_key *k, void **v)
+{
+    return t->entries.byte_keys ? gcw_table_read_keyed(t, ix, k, v, true)
+                                : gcw_table_read_keyed(t, ix, k, v, false);
+}
+
 /* The read under the mutex, when the optimistic one failed or the values
  * are suspect. Mutex NOT held. */
 bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v);
 
-/* Whether key k is present, and its value in *value_out (when not NULL). */
-static inline bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *key,
-                                     void **value_out)
+/* Whether key k is present, and its value in *value_out (when not NULL);
+ * byte_keys names the table's kind of key, a constant at each caller. */
+static GCW_ALWAYS_INLINE bool gcw_table_get_keyed(struct gcw_table *t, const struct gcw_key *k,
+                                                  void **value_out, bool byte_keys)
 {
-    struct gcw_key k = *key;
     void *v = NULL;
     /* A doubly-weak value is a disguised pointer on a link: the read must
      * not overlap a collection's deciding window (ephemeron.h). */
     bool guarded = t->entries.kind == GCW_KIND_WEAK_VALUES;
     unsigned deciding = guarded ? gcw_read_guarded_begin() : 0;
     unsigned s = gcw_seq_read_begin(&t->seq);
-    bool found =
-        gcw_table_read(t, atomic_load_explicit(&t->index, memory_order_acquire), &k, &v) != NULL;
+    bool found = gcw_table_read_keyed(t, atomic_load_explicit(&t->index, memory_order_acquire), k,
+                                      &v, byte_keys) != NULL;
     /* Validated after the read: a collection that did not mark the values
      * meanwhile may have reclaimed the value just read. */
     if (!gcw_seq_read_valid(&t->seq, s) || gcw_values_suspect(t) ||
         (guarded && !gcw_read_guarded_valid(deciding)))
-        found = gcw_table_get_locked(t, &k, &v);
+        found = gcw_table_get_locked(t, k, &v);
     /* Written only now: a read that failed validation may have set v. */
     if (found && value_out != NULL)
         *value_out = v;
@@ -65,7 +74,14 @@ static inline bool gcw_table_get(struct gcw_table *t, const void *key, void **va
     struct gcw_key k = gcw_key_of(key);
     if (!gcw_word_is_key(k.word))
         return false;
-    return gcw_table_get_key(t, &k, value_out);
+    return gcw_table_get_keyed(t, &k, value_out, false);
+}
+
+/* The same for a byte-string key (weak-value maps). */
+static inline bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *k,
+                                     void **value_out)
+{
+    return gcw_table_get_keyed(t, k, value_out, true);
 }
 
 #endif /* GCWEAK_READ_H */

@@ -267,23 +267,17 @@ int gcw_table_get_or_create(struct gcw_table *t, const void *key,
 
 /* ---------------------------------------------------- delete and clear */
 
-bool gcw_table_delete(struct gcw_table *t, const void *key)
-{
-    struct gcw_key k = gcw_key_of(key);
-    if (!gcw_word_is_key(k.word))
-        return false;
-    return gcw_table_delete_key(t, &k);
-}
-
-bool gcw_table_delete_key(struct gcw_table *t, const struct gcw_key *key)
+/* The delete of both entry points, inlined into each: a delete that went
+ * through one more call, with the key copied on the way, measured a third
+ * slower at 10^6 entries. */
+static GCW_ALWAYS_INLINE bool delete_key(struct gcw_table *t, const struct gcw_key *k)
 {
     GCW_ASSERT_NOT_HELD(&t->lock);
-    struct gcw_key k = *key;
     gcw_mutex_lock(&t->lock);
     struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
     size_t at = 0;
     size_t id = 0;
-    bool found = ix != NULL && gcw_index_probe(ix, &t->entries, &k, &at, &id);
+    bool found = ix != NULL && gcw_index_probe(ix, &t->entries, k, &at, &id);
     if (found) {
         _Atomic gcw_word *slot = gcw_entry_key(&t->entries, id);
         gcw_seq_write_begin(&t->seq);
@@ -306,6 +300,19 @@ bool gcw_table_delete_key(struct gcw_table *t, const struct gcw_key *key)
     gcw_mutex_unlock(&t->lock);
     gcw_removals_deliver_due(t);
     return found;
+}
+
+bool gcw_table_delete(struct gcw_table *t, const void *key)
+{
+    struct gcw_key k = gcw_key_of(key);
+    if (!gcw_word_is_key(k.word))
+        return false;
+    return delete_key(t, &k);
+}
+
+bool gcw_table_delete_key(struct gcw_table *t, const struct gcw_key *k)
+{
+    return delete_key(t, k);
 }
 
 /* Mutex held. Drops the links of entries in use marked to unlink. */
