@@ -24,7 +24,10 @@ static void usage(FILE *out)
 "Times gcweak against a strong table (the ceiling), the link floor (one\n"
 "collector link per key and nothing else: the least any weak table on bdwgc\n"
 "can cost), the obvious weak table, Guile 3.0 weak-key tables and V8's\n"
-"WeakMap, on the same keys; and gcweak's weak references and finalization\n"
+"WeakMap, on the same keys; gcweak's doubly-weak map, and its weak-value\n"
+"map keyed by byte strings against a strong byte-string table, the obvious\n"
+"weak-value table, Guile's weak-value table and Python's\n"
+"WeakValueDictionary; and gcweak's weak references and finalization\n"
 "registries against a plain pointer load (the ceiling), the link floor, the\n"
 "obvious weak reference, bdwgc's own finalizers, V8's WeakRef and\n"
 "FinalizationRegistry and Python's weakref.ref and weakref.finalize.\n"
@@ -36,14 +39,20 @@ static void usage(FILE *out)
 "                     and a few GiB per process)\n"
 "  --workloads LIST   any of insert,get_hit,get_miss,has,delete,churn,\n"
 "                     reclaim,gc_cost,pause,memory,threads (weak tables),\n"
+"                     intern_miss,intern_hit,reclaim_half,key_shapes (weak\n"
+"                     tables keyed by byte strings only),\n"
 "                     ref_new,ref_get,ref_get_dead,ref_gc_cost,ref_threads\n"
 "                     (weak references), reg_register,reg_unregister,\n"
 "                     reg_delivery,reg_gc_cost (registries); \"maps\",\n"
 "                     \"refs\" and \"registry\" name each group (default:\n"
 "                     all those of the systems run; with no --systems\n"
 "                     either, the tables')\n"
-"  --systems LIST     any of strong,floor,gcweak,gcweak-wk,naive,guile,v8\n"
-"                     (tables), plain,box,gcweak-ref,v8-ref,python-ref\n"
+"  --systems LIST     any of strong,floor,gcweak,gcweak-wk,naive,guile,v8,\n"
+"                     gcweak-dw,naive-dw (tables; the last two doubly-weak\n"
+"                     maps), valmap,strong-bytes,naive-val,guile-val,python\n"
+"                     (tables keyed by byte strings: valmap is gcweak's\n"
+"                     weak-value map, python weakref.WeakValueDictionary),\n"
+"                     plain,box,gcweak-ref,v8-ref,python-ref\n"
 "                     (references), gcweak-reg,finalizer,v8-reg,python-reg\n"
 "                     (registries) (default: all when --workloads is\n"
 "                     given, the tables' otherwise; floor is the link\n"
@@ -77,14 +86,17 @@ static void usage(FILE *out)
 "                     the V8 WeakRef and FinalizationRegistry peer script\n"
 "                     (default: %s/systems/v8_weakref.js)\n"
 "  --python PATH      python executable for the Python peers\n"
-"                     (default: python3)\n"
+"                     (default: $BENCH_PYTHON if set, else python3)\n"
 "  --python-script PATH\n"
-"                     the Python peer script\n"
-"                     (default: %s/systems/python_weakref.py)\n"
+"                     the Python weakref.ref and weakref.finalize peer\n"
+"                     script (default: %s/systems/python_weakref.py; the\n"
+"                     WeakValueDictionary peer is always\n"
+"                     %s/systems/python_weakvalue.py)\n"
 "  --help             this text\n"
 "\n"
 "Exit status: 0 on success, 1 when a system gave a wrong answer or crashed,\n"
-"2 on a usage error.\n", BENCH_SOURCE_DIR, BENCH_SOURCE_DIR, BENCH_SOURCE_DIR);
+"2 on a usage error.\n", BENCH_SOURCE_DIR, BENCH_SOURCE_DIR, BENCH_SOURCE_DIR,
+          BENCH_SOURCE_DIR);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -217,7 +229,8 @@ int options_parse(int argc, char **argv, bench_config *cfg)
   cfg->node = "node";
   cfg->v8_script = BENCH_SOURCE_DIR "/systems/v8_weakmap.js";
   cfg->v8_ref_script = BENCH_SOURCE_DIR "/systems/v8_weakref.js";
-  cfg->python = "python3";
+  const char *python = getenv("BENCH_PYTHON");
+  cfg->python = python != NULL && python[0] != '\0' ? python : "python3";
   cfg->python_script = BENCH_SOURCE_DIR "/systems/python_weakref.py";
 
   opterr = 0;

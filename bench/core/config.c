@@ -9,6 +9,7 @@ const char *bench_workload_name(int wl)
   static const char *const names[WL_COUNT] = {
     "insert", "get_hit", "get_miss", "has", "delete", "churn",
     "reclaim", "gc_cost", "pause", "memory", "threads",
+    "intern_miss", "intern_hit", "reclaim_half", "key_shapes",
     "ref_new", "ref_get", "ref_get_dead", "ref_gc_cost", "ref_threads",
     "reg_register", "reg_unregister", "reg_delivery", "reg_gc_cost",
   };
@@ -23,6 +24,9 @@ int bench_workload_from_name(const char *name)
   return -1;
 }
 
+/* The byte-string workloads (intern_miss ... key_shapes) are the tables':
+ * byte-string systems are weak tables too, and run them with the map
+ * workloads of the same names (workloads/values.h). */
 unsigned bench_workload_family(int wl)
 {
   if (wl >= WL_REF_NEW && wl <= WL_REF_THREADS)

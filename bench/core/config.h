@@ -39,6 +39,12 @@ enum bench_workload {
   WL_PAUSE,
   WL_MEMORY,
   WL_THREADS,
+  /* byte-string keys only (weak-value maps; see workloads/values.h): of
+   * the tables' family, like the map workloads byte-string systems also run */
+  WL_INTERN_MISS,
+  WL_INTERN_HIT,
+  WL_RECLAIM_HALF,
+  WL_KEY_SHAPES,
   WL_REF_NEW,
   WL_REF_GET,
   WL_REF_GET_DEAD,
@@ -55,7 +61,8 @@ enum bench_workload {
  * operations of, and skips the other workloads. Bits, so that a system can
  * have several. */
 enum bench_family {
-  BENCH_FAMILY_MAP = 1,        /* weak tables: set, get, delete ... */
+  BENCH_FAMILY_MAP = 1,        /* weak tables: set, get, delete ...; also
+                                * the byte-string tables' (intern ...) */
   BENCH_FAMILY_REF = 2,        /* weak references: new, get */
   BENCH_FAMILY_REGISTRY = 4,   /* finalization registries: register ... */
 };

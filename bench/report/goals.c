@@ -70,6 +70,33 @@ static const goal goals[] = {
     "released_pct", NULL, NULL, true, true, RELEASED_PCT_OK, "%", 1 },
   { "get throughput with 2 threads against 1", GOAL_LIMIT,
     "gcweak", "threads", "scaling_t2", NULL, NULL, true, false, 1.7, "x", 1 },
+  /* weak-value maps, against the strong byte-string table */
+  { "weak-value map: get of a present key, time against the strong "
+    "byte-string table's", GOAL_RATIO, "valmap", "get_hit", "ns_per_op",
+    "strong-bytes", NULL, false, false, 1.5, "x", 1 },
+  { "weak-value map: get of an absent key, time against the strong "
+    "byte-string table's", GOAL_RATIO, "valmap", "get_miss", "ns_per_op",
+    "strong-bytes", NULL, false, false, 1.5, "x", 1 },
+  { "weak-value map: intern of a present key, time against the strong "
+    "byte-string table's", GOAL_RATIO, "valmap", "intern_hit", "ns_per_op",
+    "strong-bytes", NULL, false, false, 1.5, "x", 1 },
+  { "weak-value map: set of a new key, time against the strong byte-string "
+    "table's", GOAL_RATIO, "valmap", "insert", "ns_per_op", "strong-bytes", NULL,
+    false, false, 2.5, "x", 1 },
+  { "weak-value map: intern of a new key, time against the strong byte-string "
+    "table's", GOAL_RATIO, "valmap", "intern_miss", "ns_per_op", "strong-bytes",
+    NULL, false, false, 2.5, "x", 1 },
+  { "weak-value map: set of a new key, time against the obvious weak-value "
+    "table's", GOAL_RATIO, "valmap", "insert", "ns_per_op", "naive-val", NULL,
+    false, false, 1.0, "x", 1 },
+  { "weak-value map: intern of a new key, time against the obvious weak-value "
+    "table's", GOAL_RATIO, "valmap", "intern_miss", "ns_per_op", "naive-val", NULL,
+    false, false, 1.0, "x", 1 },
+  { "weak-value map: heap bytes per live entry, 16-byte keys", GOAL_LIMIT,
+    "valmap", "memory", "bytes_per_entry", NULL, NULL, false, false, 80, " B", 1 },
+  { "weak-value map: extra full-collection time per live entry (values live), "
+    "against the link floor's", GOAL_RATIO, "valmap", "gc_cost", "ns_per_entry",
+    "floor", NULL, false, false, 1.25, "x", 1 },
   { "weak ref: get of a live target, time against a plain pointer load",
     GOAL_RATIO, "gcweak-ref", "ref_get", "ns_per_op", "plain", NULL, false, false,
     2.0, "x", 1 },
@@ -199,4 +226,7 @@ void report_goals(FILE *out, const bench_config *cfg, const bench_results *r)
     fprintf(out, "| %s | %s | %s | %s |\n", g->statement, limit, measured,
             noise ? "within noise" : met ? "met" : "**not met**");
   }
+  /* the byte-string and doubly-weak rows are the tables' goals too */
+  if (bench_config_wants_family(cfg, BENCH_FAMILY_MAP))
+    report_values_goal_rows(out, cfg, r);
 }

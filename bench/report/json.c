@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "systems/systems.h"
+
 static void json_string(FILE *out, const char *s)
 {
   fputc('"', out);
@@ -75,8 +77,11 @@ static void write_result(FILE *out, const bench_results *r,
   fprintf(out, ", \"max\": ");
   json_number(out, it->max);
   fprintf(out, ", \"reps\": %d", it->reps);
-  const bench_result *base = strcmp(it->system, "strong") != 0
-      ? results_find(r, "strong", it->workload, it->n, it->metric) : NULL;
+  /* byte-string systems against the strong table of their kind */
+  const bench_system *sys = systems_find(it->system);
+  const char *strong = sys != NULL && sys->bytes != NULL ? "strong-bytes" : "strong";
+  const bench_result *base = strcmp(it->system, strong) != 0
+      ? results_find(r, strong, it->workload, it->n, it->metric) : NULL;
   if (base != NULL && base->median > 0) {
     fprintf(out, ", \"ratio_to_strong\": ");
     json_number(out, it->median / base->median);

@@ -97,6 +97,7 @@ int report_write_markdown(const bench_config *cfg, const bench_results *r,
   report_refs(out, cfg, r);
   report_registries(out, cfg, r);
   report_peer_races(out, cfg, r);
+  report_values(out, cfg, r);
   fprintf(out, "\n## Chart\n\n![ns per operation against N](chart.svg)\n");
   print_notes(out, r, true);
   return fclose(out) == 0 ? 0 : 1;
@@ -112,6 +113,7 @@ void report_print_summary(const bench_config *cfg, const bench_results *r)
   report_refs(stdout, cfg, r);
   report_registries(stdout, cfg, r);
   report_peer_races(stdout, cfg, r);
+  report_values(stdout, cfg, r);
   print_notes(stdout, r, false);
   fflush(stdout);
 }

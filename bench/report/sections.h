@@ -50,6 +50,10 @@ void report_ephemeron_cost(FILE *out, const bench_config *cfg,
 void report_pauses(FILE *out, const bench_config *cfg, const bench_results *r);
 void report_peer_races(FILE *out, const bench_config *cfg,
                        const bench_results *r);
+/* values.c: the byte-string systems, and their rows of the goals table */
+void report_values(FILE *out, const bench_config *cfg, const bench_results *r);
+void report_values_goal_rows(FILE *out, const bench_config *cfg,
+                             const bench_results *r);
 void report_refs(FILE *out, const bench_config *cfg, const bench_results *r);
 void report_registries(FILE *out, const bench_config *cfg, const bench_results *r);
 

@@ -29,6 +29,8 @@ static const series_style styles[] = {
   { "naive", "obvious weak table", "obvious", "#1f77b4", "", 1.5 },
   { "guile", "Guile 3.0 weak-key table", "Guile", "#2ca02c", "", 1.5 },
   { "v8", "V8 WeakMap", "V8", "#ff7f0e", "", 1.5 },
+  { "gcweak-dw", "gcweak, doubly-weak", "doubly-weak", "#8c564b", "", 1.5 },
+  { "naive-dw", "obvious doubly-weak table", "obvious dw", "#17becf", "", 1.5 },
   { "plain", "plain pointer load (ceiling)", "plain", "#555555", "6,4", 1.5 },
   { "box", "obvious weak ref", "obvious", "#1f77b4", "", 1.5 },
   { "gcweak-ref", "gcweak_ref", "gcweak", "#d62728", "", 3.0 },

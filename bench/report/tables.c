@@ -35,9 +35,13 @@ static const column columns[] = {
 #define N_COLUMNS (sizeof columns / sizeof *columns)
 
 /* A row for every system with a figure in one of the columns at n (systems
- * of weak references and registries have none). */
+ * of weak references and registries have none); byte-string systems have a
+ * section of their own (values.c). */
 static bool system_present(const bench_results *r, const char *name, size_t n)
 {
+  const bench_system *sys = systems_find(name);
+  if (sys != NULL && sys->bytes != NULL)
+    return false;
   for (size_t c = 0; c < N_COLUMNS; c++)
     if (results_find(r, name, columns[c].workload, n, columns[c].metric) != NULL)
       return true;
@@ -47,7 +51,8 @@ static bool system_present(const bench_results *r, const char *name, size_t n)
 static bool column_present(const bench_results *r, const column *col, size_t n)
 {
   for (size_t s = 0; s < systems_count(); s++)
-    if (results_find(r, systems_at(s)->name, col->workload, n, col->metric))
+    if (systems_at(s)->bytes == NULL &&
+        results_find(r, systems_at(s)->name, col->workload, n, col->metric))
       return true;
   return false;
 }

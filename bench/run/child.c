@@ -17,6 +17,7 @@
 #include "core/emit.h"
 #include "core/progress.h"
 #include "core/protocol.h"
+#include "workloads/values.h"
 #include "workloads/workloads.h"
 
 void run_job_here(const bench_config *cfg, const bench_system *sys, run_job j)
@@ -27,6 +28,10 @@ void run_job_here(const bench_config *cfg, const bench_system *sys, run_job j)
     return;
   }
   GC_INIT();
+  if (sys->bytes != NULL) {   /* byte-string keys: workloads of their own */
+    values_run_job(cfg, sys, j.memory_probe, j.n);
+    return;
+  }
   if (j.memory_probe) {
     bench_memory_probe(sys, j.n);
     return;

@@ -17,10 +17,10 @@ static bool needs_timed_job(const bench_config *cfg, const bench_system *sys)
   return run_has_main_work(cfg, sys) || run_has_thread_work(cfg, sys);
 }
 
-/* Memory is a table's figure. */
+/* Memory is a table's figure (byte-string tables included: values.h). */
 static bool needs_memory_jobs(const bench_config *cfg, const bench_system *sys)
 {
-  return cfg->workloads[WL_MEMORY] && sys->create != NULL;
+  return cfg->workloads[WL_MEMORY] && (sys->create != NULL || sys->bytes != NULL);
 }
 
 /* The timed workloads of one system, `reps` repetitions of each, in a

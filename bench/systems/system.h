@@ -124,6 +124,12 @@ typedef struct bench_system {
   void *(*in_thread)(void *(*fn)(void *), void *arg);
   /* Reads may run concurrently with each other (no writer present). */
   bool concurrent_reads;
+  /* Values must be collector objects (a doubly-weak map refuses words): the
+   * workloads then store small objects they keep alive themselves. */
+  bool object_values;
+  /* Keyed by byte strings rather than objects (a weak-value map): only the
+   * byte-string workloads run it (workloads/values.h); NULL otherwise. */
+  const struct bench_bytes_ops *bytes;
   /* A peer outside this binary: runs every selected workload itself, after
    * the systems of this binary, and puts its figures and notes into r (a
    * peer that cannot run is a skip note, never a failure). */

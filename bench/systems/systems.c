@@ -15,6 +15,14 @@ static const bench_system guile_not_built = {
                "was configured (apt-get install guile-3.0-dev, then configure "
                "again)",
 };
+static const bench_system guile_values_not_built = {
+  .name = "guile-val",
+  .label = "Guile 3.0 weak-value table",
+  .families = BENCH_FAMILY_MAP,
+  .not_built = "not built in: pkg-config found no guile-3.0 when this binary "
+               "was configured (apt-get install guile-3.0-dev, then configure "
+               "again)",
+};
 #endif
 
 static const bench_system *const table[] = {
@@ -29,6 +37,17 @@ static const bench_system *const table[] = {
   &guile_not_built,
 #endif
   &bench_sys_v8,
+  &bench_sys_gcweak_dw,
+  &bench_sys_naive_dw,
+  &bench_sys_valmap,
+  &bench_sys_strong_bytes,
+  &bench_sys_naive_values,
+#ifdef BENCH_HAVE_GUILE
+  &bench_sys_guile_values,
+#else
+  &guile_values_not_built,
+#endif
+  &bench_sys_python,
   &bench_sys_plain,
   &bench_sys_box,
   &bench_sys_gcweak_ref,
@@ -39,6 +58,10 @@ static const bench_system *const table[] = {
   &bench_sys_v8_registry,
   &bench_sys_python_registry,
 };
+
+/* Every system fits a --systems list and the default one. */
+_Static_assert(sizeof table / sizeof *table <= BENCH_MAX_SYSTEMS,
+               "BENCH_MAX_SYSTEMS is below the number of systems");
 
 size_t systems_count(void)
 {
@@ -60,7 +83,9 @@ const bench_system *systems_find(const char *name)
 
 unsigned systems_families(const bench_system *sys)
 {
-  return sys->families | (sys->create != NULL ? BENCH_FAMILY_MAP : 0u) |
+  /* a byte-string table's operations are in sys->bytes (values.h) */
+  return sys->families |
+         (sys->create != NULL || sys->bytes != NULL ? BENCH_FAMILY_MAP : 0u) |
          (sys->ref != NULL ? BENCH_FAMILY_REF : 0u) |
          (sys->registry != NULL ? BENCH_FAMILY_REGISTRY : 0u);
 }

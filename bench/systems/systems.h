@@ -35,6 +35,17 @@ extern const bench_system bench_sys_naive;
 extern const bench_system bench_sys_guile;
 #endif
 extern const bench_system bench_sys_v8;
+/* doubly-weak maps (doubly_weak.c) */
+extern const bench_system bench_sys_gcweak_dw;
+extern const bench_system bench_sys_naive_dw;
+/* byte-string keys (bytes.h): weak-value maps and their ceiling */
+extern const bench_system bench_sys_valmap;
+extern const bench_system bench_sys_strong_bytes;
+extern const bench_system bench_sys_naive_values;
+#ifdef BENCH_HAVE_GUILE
+extern const bench_system bench_sys_guile_values;
+#endif
+extern const bench_system bench_sys_python;
 /* weak references */
 extern const bench_system bench_sys_plain;
 extern const bench_system bench_sys_box;

@@ -21,7 +21,8 @@ void wl_ctx_init(wl_ctx *c, const bench_config *cfg, const bench_system *sys,
   c->n = n;
   c->rng.state = 0x5eed0000u + n;
   c->keys = new_keys(n);
-  c->vals = new_word_values(n);
+  /* A doubly-weak map refuses words: objects, held here, so that they live */
+  c->vals = sys->object_values ? new_object_values(n) : new_word_values(n);
   c->order = shuffled_copy(c->keys, n, &c->rng);
   c->table = NULL;
   c->samples = malloc((size_t)cfg->reps * sizeof *c->samples);

@@ -20,7 +20,7 @@ typedef struct wl_ctx {
   const bench_system *sys;
   size_t n;
   void **keys;     /* n live keys, in allocation order */
-  void **vals;     /* n plain-word values */
+  void **vals;     /* n plain-word values (objects for object_values) */
   void **order;    /* the keys in a random order */
   void *table;     /* a table holding every key, for the read workloads */
   rng rng;
