@@ -19,6 +19,7 @@
 #include <gc/gc.h>
 
 #include "gcweak.h"
+#include "gcweak_map.h"
 
 /* A fresh count of 1 for key, held by the key's first word. */
 static void *new_count(void *key)
@@ -43,48 +44,6 @@ static void *dw_create(void)
   return m;
 }
 
-static void dw_set_all(void *m, void *const *keys, void *const *vals, size_t n)
-{
-  for (size_t i = 0; i < n; i++) {
-    int rc = gcweak_map_set(m, keys[i], vals[i]);
-    if (rc != GCWEAK_OK) {
-      fprintf(stderr, "gcweak-bench: gcweak_map_set: %s\n", gcweak_strerror(rc));
-      abort();
-    }
-  }
-}
-
-static size_t dw_get_all(void *m, void *const *keys, size_t n, uintptr_t *sum)
-{
-  size_t found = 0;
-  uintptr_t s = 0;
-  for (size_t i = 0; i < n; i++) {
-    void *v;
-    if (gcweak_map_lookup(m, keys[i], &v)) {
-      found++;
-      s += (uintptr_t)v;
-    }
-  }
-  *sum += s;
-  return found;
-}
-
-static size_t dw_has_all(void *m, void *const *keys, size_t n)
-{
-  size_t found = 0;
-  for (size_t i = 0; i < n; i++)
-    found += gcweak_map_has(m, keys[i]);
-  return found;
-}
-
-static size_t dw_del_all(void *m, void *const *keys, size_t n)
-{
-  size_t deleted = 0;
-  for (size_t i = 0; i < n; i++)
-    deleted += gcweak_map_delete(m, keys[i]);
-  return deleted;
-}
-
 static void dw_bump_all(void *m, void *const *keys, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
@@ -96,11 +55,6 @@ static void dw_bump_all(void *m, void *const *keys, size_t n)
   }
 }
 
-static size_t dw_size(void *m)
-{
-  return gcweak_map_size(m);
-}
-
 const bench_system bench_sys_gcweak_dw = {
   .name = "gcweak-dw",
   .label = "gcweak, doubly-weak",
@@ -108,12 +62,12 @@ const bench_system bench_sys_gcweak_dw = {
   .values_untraced = true,
   .object_values = true,
   .create = dw_create,
-  .set_all = dw_set_all,
-  .get_all = dw_get_all,
-  .has_all = dw_has_all,
-  .del_all = dw_del_all,
+  .set_all = bench_gcweak_set_all,
+  .get_all = bench_gcweak_get_all,
+  .has_all = bench_gcweak_has_all,
+  .del_all = bench_gcweak_del_all,
   .bump_all = dw_bump_all,
-  .size = dw_size,
+  .size = bench_gcweak_size,
   .concurrent_reads = true,
 };
 

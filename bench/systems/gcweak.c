@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "gcweak.h"
+#include "gcweak_map.h"
 
 static void *gcweak_create(void)
 {
@@ -29,7 +30,7 @@ static void *gcweak_create_weak_keys(void)
   return m;
 }
 
-static void gcweak_set_all(void *m, void *const *keys, void *const *vals, size_t n)
+void bench_gcweak_set_all(void *m, void *const *keys, void *const *vals, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     int rc = gcweak_map_set(m, keys[i], vals[i]);
@@ -40,7 +41,7 @@ static void gcweak_set_all(void *m, void *const *keys, void *const *vals, size_t
   }
 }
 
-static size_t gcweak_get_all(void *m, void *const *keys, size_t n, uintptr_t *sum)
+size_t bench_gcweak_get_all(void *m, void *const *keys, size_t n, uintptr_t *sum)
 {
   size_t found = 0;
   uintptr_t s = 0;
@@ -55,7 +56,7 @@ static size_t gcweak_get_all(void *m, void *const *keys, size_t n, uintptr_t *su
   return found;
 }
 
-static size_t gcweak_has_all(void *m, void *const *keys, size_t n)
+size_t bench_gcweak_has_all(void *m, void *const *keys, size_t n)
 {
   size_t found = 0;
   for (size_t i = 0; i < n; i++)
@@ -63,7 +64,7 @@ static size_t gcweak_has_all(void *m, void *const *keys, size_t n)
   return found;
 }
 
-static size_t gcweak_del_all(void *m, void *const *keys, size_t n)
+size_t bench_gcweak_del_all(void *m, void *const *keys, size_t n)
 {
   size_t deleted = 0;
   for (size_t i = 0; i < n; i++)
@@ -80,7 +81,7 @@ static void gcweak_bump_all(void *m, void *const *keys, size_t n)
   }
 }
 
-static size_t gcweak_size(void *m)
+size_t bench_gcweak_size(void *m)
 {
   return gcweak_map_size(m);
 }
@@ -90,12 +91,12 @@ const bench_system bench_sys_gcweak = {
   .label = "gcweak",
   .weak = true,
   .create = gcweak_create,
-  .set_all = gcweak_set_all,
-  .get_all = gcweak_get_all,
-  .has_all = gcweak_has_all,
-  .del_all = gcweak_del_all,
+  .set_all = bench_gcweak_set_all,
+  .get_all = bench_gcweak_get_all,
+  .has_all = bench_gcweak_has_all,
+  .del_all = bench_gcweak_del_all,
   .bump_all = gcweak_bump_all,
-  .size = gcweak_size,
+  .size = bench_gcweak_size,
   .concurrent_reads = true,
 };
 
@@ -104,11 +105,11 @@ const bench_system bench_sys_gcweak_weak_keys = {
   .label = "gcweak, weak-key mode",
   .weak = true,
   .create = gcweak_create_weak_keys,
-  .set_all = gcweak_set_all,
-  .get_all = gcweak_get_all,
-  .has_all = gcweak_has_all,
-  .del_all = gcweak_del_all,
+  .set_all = bench_gcweak_set_all,
+  .get_all = bench_gcweak_get_all,
+  .has_all = bench_gcweak_has_all,
+  .del_all = bench_gcweak_del_all,
   .bump_all = gcweak_bump_all,
-  .size = gcweak_size,
+  .size = bench_gcweak_size,
   .concurrent_reads = true,
 };
