@@ -33,9 +33,11 @@ static void *check_locked(void *arg)
     gcw_entries_check(e);
     size_t live = gcw_entries_count_live(e);
     GCW_ASSERT(live <= t->live);
-    struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
+    /* Only a rebuild, which holds the mutex throughout, fills another. */
+    GCW_ASSERT(atomic_load_explicit(&t->indexes.building, memory_order_relaxed) == NULL);
     if (ix != NULL)
-        GCW_ASSERT(gcw_index_check(ix, e) == live);
+        GCW_ASSERT(gcw_index_check(ix, e, ix->copies && gcw_index_exact(ix)) == live);
     else
         GCW_ASSERT(live == 0);
     return NULL;
@@ -58,7 +60,7 @@ static void *check_write_locked(void *arg)
     const struct write_check *w = arg;
     if (w->id != SIZE_MAX)
         gcw_entries_check_entry(&w->t->entries, w->id);
-    struct gcw_index *ix = atomic_load_explicit(&w->t->index, memory_order_relaxed);
+    struct gcw_index *ix = atomic_load_explicit(&w->t->indexes.published, memory_order_relaxed);
     if (w->at != SIZE_MAX && ix != NULL)
         gcw_index_check_slot(ix, &w->t->entries, w->at);
     return NULL;

@@ -104,7 +104,8 @@ static struct gcw_member *take_free_member(void)
     return m;
 }
 
-int gcw_containers_add(void *container, struct gcw_entries *entries, struct gcw_table *table)
+int gcw_containers_add(void *container, struct gcw_entries *entries, struct gcw_indexes *indexes,
+                       struct gcw_table *table)
 {
     GCW_ASSERT(container != NULL && GC_base(container) == container);
     gcw_mutex_lock(&lock);
@@ -112,6 +113,7 @@ int gcw_containers_add(void *container, struct gcw_entries *entries, struct gcw_
     int r = GC_NO_MEMORY;
     if (m != NULL) {
         m->entries = entries;
+        m->indexes = indexes;
         m->table = table;
         r = GC_register_long_link((void **)&m->container, container);
         if (r != GC_NO_MEMORY)

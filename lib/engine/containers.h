@@ -6,7 +6,7 @@
 #ifndef GCWEAK_CONTAINERS_H
 #define GCWEAK_CONTAINERS_H
 
-#include "entries.h"
+#include "index.h"
 
 struct gcw_table; /* table.h: only the fork handlers look inside */
 
@@ -17,13 +17,15 @@ struct gcw_table; /* table.h: only the fork handlers look inside */
 struct gcw_member {
     _Atomic GC_word container; /* disguised; 0: a free member */
     struct gcw_entries *entries;
+    struct gcw_indexes *indexes; /* whose copies the pass keeps exact */
     struct gcw_table *table;
 };
 
 /* Adds a container (a collector object's base) whose storage and table lie
  * inside it. GCWEAK_OK or GCWEAK_ENOMEM. Allocates with malloc (never the
  * collector), with no table mutex held. */
-int gcw_containers_add(void *container, struct gcw_entries *entries, struct gcw_table *table);
+int gcw_containers_add(void *container, struct gcw_entries *entries, struct gcw_indexes *indexes,
+                       struct gcw_table *table);
 
 /* Calls fn for every container on the list, in list order. Either inside a
  * collection (the pass: the world is stopped, nothing changes meanwhile)

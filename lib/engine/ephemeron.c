@@ -2,8 +2,9 @@
 /*
  * The collector-side pass: what gcweak does inside each collection, for the
  * entry storage (entries.h) of every registered map. It sees a map through
- * that storage alone, walked chunk by chunk in memory order, and knows
- * nothing of the index or the table above it. Map values sit in pointer-free
+ * that storage, walked chunk by chunk in memory order, and through the
+ * copies its index keeps of keys and values, and knows nothing of the table
+ * above them. Map values sit in pointer-free
  * memory beside their keys, where the marker never looks, so at
  * GC_EVENT_MARK_END this pass decides which of them live:
  *
@@ -12,7 +13,11 @@
  *     and keeps alive what it reaches, its own key included;
  *   - maps with a removal callback: entries whose keys die in this
  *     collection have their removal queued: they lose their key word and
- *     keep their value, flagged for the table to hand to the callback.
+ *     keep their value, flagged for the table to hand to the callback;
+ *   - every word-keyed container: the index copies of keys that die now
+ *     (and doubly weak, of keys whose values die) are dropped, so that no
+ *     lookup believes a copy once the collector clears the key word and
+ *     may reuse the dead key's address (index.c).
  *
  * EPHEMERONS on stock bdwgc 8.2.
  *
@@ -71,8 +76,11 @@
  * word is on a registered link, so the key's object has not been reclaimed
  * and GC_base on it is safe. A writer stopped anywhere leaves nothing else
  * the pass reads half-done: it changes an entry's value, key word and bits
- * only in that order, and the index, which the pass never reads, is
- * published whole.
+ * only in that order. Of the index it only turns slots holding a dying
+ * key's copy into DELETED, which every state of a writer's insert, delete
+ * or rebuild allows: the keys writers put in are in their frames, hence
+ * marked, and a rebuild that copied a key word while this collection was
+ * deciding refreshes its index before publishing it (rebuild.c).
  *
  * THE CALLBACK SLOT is one per process. We chain to whatever was installed
  * before us, calling it first; a guard stops a chain that loops back to us.
@@ -286,11 +294,11 @@ static void release_value(void *value)
     mark_object(value);
 }
 
-static void release_container(void *storage)
+static void release_container(void *member)
 {
     gcw_pass_array_reserve(&ready_mem, (ready_count + 1) * sizeof(void *),
                        ready_count * sizeof(void *));
-    ((void **)ready_mem.base)[ready_count++] = storage;
+    ((void **)ready_mem.base)[ready_count++] = member;
 }
 
 static void drain(void)
@@ -406,13 +414,13 @@ static void visit_values(struct gcw_entries *e)
 }
 
 /* A container found reachable: its values are offered, once per pass. */
-static void offer(struct gcw_entries *e)
+static void offer(const struct gcw_member *m)
 {
-    e->seen_in_pass = passes + 1;
+    m->entries->seen_in_pass = passes + 1;
     gcw_pass_array_reserve(&offered_mem, (offered_count + 1) * sizeof(void *),
                        offered_count * sizeof(void *));
-    ((struct gcw_entries **)offered_mem.base)[offered_count++] = e;
-    visit_values(e);
+    ((const struct gcw_member **)offered_mem.base)[offered_count++] = m;
+    visit_values(m->entries);
 }
 
 /* Values of a container nothing reaches are not marked: they must not keep
@@ -424,9 +432,60 @@ static void offer_or_wait(const struct gcw_member *m)
                                                              memory_order_relaxed));
     GCW_ASSERT(GC_base(container) == container && GC_base(m->entries) == container);
     if (GC_is_marked(container))
-        offer(m->entries);
+        offer(m);
     else
-        wait_for(&containers_waiting, container, m->entries);
+        wait_for(&containers_waiting, container, (void *)m);
+}
+
+/* The key whose disguised word is w dies in this collection: no index of
+ * the container may keep a copy of it, neither the published one nor the
+ * one a writer, stopped with the world, is filling. */
+static void drop_copies(const struct gcw_member *m, gcw_word w)
+{
+    gcw_word hash = gcw_word_hash(w);
+    struct gcw_index *ix = atomic_load_explicit(&m->indexes->published, memory_order_relaxed);
+    if (ix != NULL && ix->copies)
+        gcw_index_drop_copy(ix, w, hash);
+    ix = atomic_load_explicit(&m->indexes->building, memory_order_relaxed);
+    if (ix != NULL && ix->copies)
+        gcw_index_drop_copy(ix, w, hash);
+}
+
+/* Whether the object a disguised word stands for is reclaimed in this
+ * collection (the marking is complete). */
+static bool dies(gcw_word w)
+{
+    void *obj = GC_base(GC_REVEAL_POINTER(w));
+    return obj != NULL && !GC_is_marked(obj);
+}
+
+/* After the fixpoint, for every container with key copies, reached or not:
+ * the copies of entries whose key dies now, or, doubly weak, whose value
+ * does, are dropped. Their links are cleared by GC_finalize after the world
+ * restarts; no reader may meet a copy the collector cannot clear. */
+static void drop_dead_copies(const struct gcw_member *m)
+{
+    const struct gcw_entries *e = m->entries;
+    if (e->byte_keys ||
+        (atomic_load_explicit(&m->indexes->published, memory_order_relaxed) == NULL &&
+         atomic_load_explicit(&m->indexes->building, memory_order_relaxed) == NULL))
+        return;
+    bool weak_values = e->kind == GCW_KIND_WEAK_VALUES;
+    struct gcw_span s;
+    GCW_FOR_EACH_SPAN(e, s)
+        for (size_t i = 0; i < s.n; i++) {
+            gcw_word k = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
+            if (!gcw_word_is_key(k))
+                continue;
+            bool dead = dies(k);
+            if (!dead && weak_values) {
+                gcw_word v = (gcw_word)atomic_load_explicit(gcw_span_value(&s, i),
+                                                            memory_order_relaxed);
+                dead = v != 0 && dies(v);
+            }
+            if (dead)
+                drop_copies(m, k);
+        }
 }
 
 /* After the ephemeron fixpoint, for a map with a removal callback: entries
@@ -461,8 +520,9 @@ static void queue_value_removals(struct gcw_entries *e)
         atomic_store_explicit(&e->removals_pending, true, memory_order_relaxed);
 }
 
-static void queue_removals(struct gcw_entries *e)
+static void queue_removals(const struct gcw_member *m)
 {
+    struct gcw_entries *e = m->entries;
     if (!atomic_load_explicit(&e->removals_wanted, memory_order_relaxed))
         return;
     if (e->byte_keys) {
@@ -479,6 +539,7 @@ static void queue_removals(struct gcw_entries *e)
                 void *key_object = GC_base((void *)GC_REVEAL_POINTER(k));
                 if (key_object == NULL || GC_is_marked(key_object))
                     continue;
+                drop_copies(m, k);
                 atomic_store_explicit(&s.keys[i * s.stride], GCW_KEY_CLEARED,
                                       memory_order_relaxed);
                 gcw_flag_set(&s, i, GCW_PENDING_REMOVAL, true);
@@ -544,7 +605,7 @@ static void run_pass(void)
         settle_batch();
         drain();
         if (ready_count > 0) {
-            offer(((struct gcw_entries **)ready_mem.base)[--ready_count]);
+            offer(((const struct gcw_member **)ready_mem.base)[--ready_count]);
             continue;
         }
         if (queued == offered_count)
@@ -552,18 +613,19 @@ static void run_pass(void)
         /* Values kept for removal callbacks may mark more, containers
          * too, whose values are offered in turn. */
         while (queued < offered_count) {
-            queue_removals(((struct gcw_entries **)offered_mem.base)[queued++]);
+            queue_removals(((const struct gcw_member **)offered_mem.base)[queued++]);
             drain();
         }
     }
     for (size_t i = 0; i < offered_count; i++)
-        keep_or_spend_notifier(((struct gcw_entries **)offered_mem.base)[i]);
+        keep_or_spend_notifier(((const struct gcw_member **)offered_mem.base)[i]->entries);
     /* The fixpoint: nothing left to trace, nothing waits beyond its bound,
      * every container offered at most once. */
     GCW_ASSERT(stack_top == 0 && batch_len == 0 && ready_count == 0);
     GCW_ASSERT(values_waiting.count <= ephemeron_bound);
     GCW_ASSERT(containers_waiting.count <= storage_count && offered_count <= storage_count);
     gcw_containers_each(note_if_unreached);
+    gcw_containers_each(drop_dead_copies);
     passes++;
     GC_word gc_no = GC_get_gc_no();
     if (gc_no != atomic_load_explicit(&gcw_pass_gc_no, memory_order_relaxed) + 1)

@@ -29,6 +29,14 @@ static inline bool gcw_pass_kept_up(GC_word since)
            atomic_load_explicit(&gcw_pass_missed_gc_no, memory_order_relaxed) <= since;
 }
 
+/* Whether the copies of index ix (index.c) may be believed: every
+ * collection since it was begun ran the pass, which drops the copies of
+ * the keys it kills. Asked after reading them. */
+static inline bool gcw_index_exact(const struct gcw_index *ix)
+{
+    return gcw_pass_kept_up(atomic_load_explicit(&ix->built_gc_no, memory_order_relaxed));
+}
+
 /*
  * Reading a disguised pointer that a disappearing link guards, without the
  * collector's lock. The danger is one window per collection: from

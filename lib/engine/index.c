@@ -1,32 +1,47 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The index: linear probing over 64-bit slots, each the entry number of a
- * key with a 32-bit fingerprint of it.
+ * The index: linear probing over slots that say where each entry is, and,
+ * for word-keyed tables, what it holds.
  *
- * The index holds no key and no value, only where to find them: entries
- * never move (entries.c), so growing, shrinking and dropping dead entries
- * rebuild the index alone and never touch a disappearing link. A fingerprint
- * spares a probe most visits to entries of other keys: a miss reads index
- * slots only, and a hit reads one slot and its entry. A fingerprint match is
- * never trusted: the entry's key word, which the collector clears when the
- * key dies, is the truth.
+ * Entries never move (entries.c), so growing, shrinking and dropping dead
+ * entries rebuild the index alone and never touch a disappearing link.
+ *
+ * COPIES. A word-keyed table's slot holds a copy of its entry's key word
+ * and value, so that a lookup reads one slot, in one cache line, and
+ * nothing else. The collector clears the entry's key word when the key
+ * dies, never the copy, and may then put a new object at the dead key's
+ * address: a copy is only worth having if no lookup ever believes a stale
+ * one. The collector-side pass (ephemeron.c) sees at MARK_END, with the
+ * world stopped, exactly the keys whose links this collection clears, and
+ * drops their copies (gcw_index_drop_copy) from the published index and
+ * from the one a rebuild is filling, before any thread runs again. A copy
+ * written during a collection's deciding window, from a key word the
+ * collector has yet to clear, is caught by the rebuild that wrote it
+ * (gcw_index_refresh). When a collection did not run the pass, copies are
+ * not believed (gcw_index_exact) until a refresh: lookups check the entry,
+ * as writers always do.
+ *
+ * A byte-keyed table's keys are compared byte by byte in their entries
+ * anyway; its slot packs a fingerprint, which spares a visit to most
+ * entries of other keys, with the entry number.
  *
  * SLOT STATES:
  *   EMPTY    never used since the index was built; ends a probe.
- *   DELETED  its entry was deleted; does not end a probe.
- *   entry    fingerprint and number of an entry that is live or dead. A dead
- *            entry (key word cleared by the collector) keeps its slot until
- *            the next rebuild, and its entry stays in use until then, so a
- *            slot never names an entry that holds another key, in this index
- *            or in an older one a reader may still be probing.
+ *   DELETED  its entry was deleted, or its key died; does not end a probe.
+ *   entry    names an entry, live or dead. A slot never names an entry that
+ *            holds another key, in this index or in an older one a reader
+ *            may still be probing: an entry stays in use until the index is
+ *            rebuilt without it.
  *
  * INVARIANTS (gcw_index_check):
  *   - at most three quarters of the slots are not EMPTY, so every probe
  *     ends, and `used` counts them;
  *   - a slot naming an entry names one in use (entries.c);
- *   - a slot naming a live entry carries its key's fingerprint, and the
- *     probe from the key's home reaches it through no EMPTY slot;
- *   - a key has at most one slot naming a live entry: the probe finds it.
+ *   - a slot naming a live entry carries its key's copy (its fingerprint)
+ *     and its value, and the probe from the key's home reaches it through no
+ *     EMPTY slot;
+ *   - a key has at most one slot naming a live entry: the probe finds it;
+ *   - while the copies are exact, no slot holds a copy of a dead entry.
  */
 #include "index.h"
 
@@ -44,42 +59,58 @@ size_t gcw_index_capacity_for(size_t n)
     return cap > MIN_CAPACITY ? cap : MIN_CAPACITY;
 }
 
-struct gcw_index *gcw_index_new(size_t capacity)
+struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
 {
     GCW_ASSERT(capacity >= MIN_CAPACITY);
-    size_t bytes = sizeof(struct gcw_index) + capacity * sizeof(gcw_islot);
-    /* Pointer-free: entry numbers are no pointers. */
+    bool copies = !e->byte_keys;
+    unsigned stride = copies ? e->stride : GCW_PACKED_STRIDE;
+    size_t slot_bytes = capacity * stride * sizeof(gcw_word);
+    size_t bytes = sizeof(struct gcw_index) + slot_bytes + (copies ? capacity * sizeof(uint32_t) : 0);
+    /* Pointer-free: key copies are disguised, value copies are held by the
+     * entries (whose values the pass marks), entry numbers are numbers. */
     struct gcw_index *ix = gcw_alloc_pointer_free(bytes);
     if (ix == NULL)
         return NULL;
     memset(ix, 0, bytes);
     ix->capacity = capacity;
     ix->used = 0;
+    ix->stride = stride;
+    ix->copies = copies;
+    atomic_init(&ix->built_gc_no, 0);
+    ix->ids = copies ? (uint32_t *)((char *)ix->slot + slot_bytes) : NULL;
     return ix;
 }
 
-bool gcw_index_probe(const struct gcw_index *ix, const struct gcw_entries *e,
+bool gcw_index_probe(struct gcw_index *ix, const struct gcw_entries *e,
                      const struct gcw_key *k, size_t *at, size_t *id)
 {
     size_t reusable = SIZE_MAX;
     for (size_t i = gcw_index_home(ix, k->hash);; i = gcw_index_next(ix, i)) {
-        gcw_islot s = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
-        if (s == GCW_ISLOT_EMPTY) {
+        _Atomic gcw_word *slot = gcw_islot(ix, i);
+        gcw_word s = atomic_load_explicit(slot, memory_order_relaxed);
+        if (s == GCW_SLOT_EMPTY) {
             *at = reusable != SIZE_MAX ? reusable : i;
             return false;
         }
-        if (s == GCW_ISLOT_DELETED) {
+        if (s == GCW_SLOT_DELETED) {
             if (reusable == SIZE_MAX)
                 reusable = i;
             continue;
         }
-        if ((uint32_t)(s >> 32) != k->fingerprint)
+        if (ix->copies ? s != k->word : !gcw_packed_has(s, k->fingerprint))
             continue;
-        size_t n = gcw_islot_entry(s);
+        size_t n = gcw_islot_entry(ix, i, s);
         if (gcw_entry_matches(e, gcw_entry_key(e, n), k)) {
             *at = i;
             *id = n;
             return true;
+        }
+        if (ix->copies) {
+            /* A stale copy: its key died in a collection that did not run
+             * the pass, and k is a new object at its address. */
+            atomic_store_explicit(slot, GCW_SLOT_DELETED, memory_order_relaxed);
+            if (reusable == SIZE_MAX)
+                reusable = i;
         }
     }
 }
@@ -87,77 +118,159 @@ bool gcw_index_probe(const struct gcw_index *ix, const struct gcw_entries *e,
 bool gcw_index_too_full_for(const struct gcw_index *ix, size_t at)
 {
     bool fills_empty =
-        atomic_load_explicit(&ix->slot[at], memory_order_relaxed) == GCW_ISLOT_EMPTY;
+        atomic_load_explicit(gcw_islot(ix, at), memory_order_relaxed) == GCW_SLOT_EMPTY;
     return fills_empty && (ix->used + 1) * 4 > gcw_index_capacity(ix) * 3;
 }
 
-void gcw_index_set(struct gcw_index *ix, size_t at, const struct gcw_key *k, size_t id)
+/* Writes slot i: value copy and entry number first, then the key copy or
+ * packed word, so that a reader that matches the key reads the rest. */
+static void put(struct gcw_index *ix, size_t i, const struct gcw_key *k, size_t id,
+                gcw_word value)
 {
-    gcw_islot old = atomic_load_explicit(&ix->slot[at], memory_order_relaxed);
-    GCW_ASSERT(old == GCW_ISLOT_EMPTY || old == GCW_ISLOT_DELETED);
-    ix->used += old == GCW_ISLOT_EMPTY;
-    atomic_store_explicit(&ix->slot[at], gcw_islot_make(k->fingerprint, id),
-                          memory_order_relaxed);
+    _Atomic gcw_word *slot = gcw_islot(ix, i);
+    if (ix->copies) {
+        ix->ids[i] = (uint32_t)id;
+        if (ix->stride == 2)
+            atomic_store_explicit(slot + 1, value, memory_order_relaxed);
+        atomic_store_explicit(slot, k->word, memory_order_release);
+        return;
+    }
+    if (GCW_PACKED_STRIDE == 2)
+        atomic_store_explicit(slot + GCW_PACKED_STRIDE - 1, (gcw_word)id + 1, memory_order_relaxed);
+    atomic_store_explicit(slot, gcw_packed_tag(k->fingerprint, id), memory_order_release);
+}
+
+void gcw_index_set(struct gcw_index *ix, size_t at, const struct gcw_key *k, size_t id,
+                   gcw_word value)
+{
+    gcw_word old = atomic_load_explicit(gcw_islot(ix, at), memory_order_relaxed);
+    GCW_ASSERT(old == GCW_SLOT_EMPTY || old == GCW_SLOT_DELETED);
+    ix->used += old == GCW_SLOT_EMPTY;
+    put(ix, at, k, id, value);
+}
+
+void gcw_index_set_value(struct gcw_index *ix, size_t at, gcw_word value)
+{
+    if (ix->copies && ix->stride == 2)
+        atomic_store_explicit(gcw_islot_value(ix, at), value, memory_order_relaxed);
 }
 
 void gcw_index_delete(struct gcw_index *ix, size_t at)
 {
-    atomic_store_explicit(&ix->slot[at], GCW_ISLOT_DELETED, memory_order_relaxed);
+    atomic_store_explicit(gcw_islot(ix, at), GCW_SLOT_DELETED, memory_order_relaxed);
 }
 
-void gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, size_t id)
+size_t gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, size_t id,
+                                 gcw_word value)
 {
     size_t i = gcw_index_home(ix, k->hash);
-    while (atomic_load_explicit(&ix->slot[i], memory_order_relaxed) != GCW_ISLOT_EMPTY)
+    while (atomic_load_explicit(gcw_islot(ix, i), memory_order_relaxed) != GCW_SLOT_EMPTY)
         i = gcw_index_next(ix, i);
-    atomic_store_explicit(&ix->slot[i], gcw_islot_make(k->fingerprint, id),
-                          memory_order_relaxed);
+    put(ix, i, k, id, value);
     ix->used++;
+    return i;
+}
+
+void gcw_index_drop_copy(struct gcw_index *ix, gcw_word w, gcw_word hash)
+{
+    GCW_ASSERT(ix->copies && gcw_word_is_key(w));
+    /* A writer stopped inside a rebuild in place may have emptied slots of
+     * the run: the probe then ends early, and that rebuild refreshes the
+     * index before anyone believes it. */
+    for (size_t i = gcw_index_home(ix, hash);; i = gcw_index_next(ix, i)) {
+        _Atomic gcw_word *slot = gcw_islot(ix, i);
+        gcw_word s = atomic_load_explicit(slot, memory_order_relaxed);
+        if (s == GCW_SLOT_EMPTY)
+            return;
+        if (s == w) {
+            atomic_store_explicit(slot, GCW_SLOT_DELETED, memory_order_relaxed);
+            return;
+        }
+    }
+}
+
+void gcw_index_refresh(struct gcw_index *ix, const struct gcw_entries *e)
+{
+    if (!ix->copies)
+        return;
+    for (size_t i = 0; i < ix->capacity; i++) {
+        _Atomic gcw_word *slot = gcw_islot(ix, i);
+        gcw_word s = atomic_load_explicit(slot, memory_order_relaxed);
+        if (s == GCW_SLOT_EMPTY || s == GCW_SLOT_DELETED)
+            continue;
+        _Atomic gcw_word *key = gcw_entry_key(e, ix->ids[i]);
+        if (key == NULL || atomic_load_explicit(key, memory_order_relaxed) != s ||
+            !gcw_entry_is_live(e->kind, key)) {
+            atomic_store_explicit(slot, GCW_SLOT_DELETED, memory_order_relaxed);
+            continue;
+        }
+        if (ix->stride == 2)
+            atomic_store_explicit(slot + 1,
+                                  atomic_load_explicit((_Atomic gcw_word *)(key + 1),
+                                                       memory_order_relaxed),
+                                  memory_order_relaxed);
+    }
 }
 
 /* ------------------------------------------------------------ the check */
 
 #ifdef GCWEAK_ASSERTS
-/* Slot i names entry id (in use); when that entry is live, its key's
- * fingerprint is there, the run from the key's home to i holds no EMPTY
- * slot, and the key's probe finds this entry. Returns whether it is live. */
+/* Slot i names entry id (in use); when that entry is live, its key's copy
+ * (fingerprint) and its value are there, the run from the key's home to i
+ * holds no EMPTY slot, and the key's probe finds this entry; when it is
+ * dead, the copies are not exact (the pass drops those of dead keys). Returns
+ * whether it is live. */
 static bool check_naming_slot(const struct gcw_index *ix, const struct gcw_entries *e, size_t i,
-                              gcw_islot sl)
+                              gcw_word sl, bool exact)
 {
-    size_t id = gcw_islot_entry(sl);
+    size_t id = gcw_islot_entry(ix, i, sl);
     GCW_ASSERT(id < atomic_load_explicit(&e->top, memory_order_relaxed));
     GCW_ASSERT(gcw_entries_in_use(e, id));
-    if (!gcw_entry_is_live(e->kind, gcw_entry_key(e, id)))
+    _Atomic gcw_word *key = gcw_entry_key(e, id);
+    gcw_word w = atomic_load_explicit(key, memory_order_relaxed);
+    if (!gcw_entry_is_live(e->kind, key)) {
+        GCW_ASSERT(!exact || !ix->copies);
         return false;
-    struct gcw_key k =
-        gcw_stored_key(e, atomic_load_explicit(gcw_entry_key(e, id), memory_order_relaxed));
-    GCW_ASSERT((uint32_t)(sl >> 32) == k.fingerprint);
+    }
+    struct gcw_key k = gcw_stored_key(e, w);
+    if (ix->copies) {
+        GCW_ASSERT(sl == w);
+        if (ix->stride == 2)
+            GCW_ASSERT(atomic_load_explicit(gcw_islot_value(ix, i), memory_order_relaxed) ==
+                       atomic_load_explicit((_Atomic gcw_word *)(key + 1), memory_order_relaxed));
+    } else {
+        GCW_ASSERT(gcw_packed_has(sl, k.fingerprint));
+    }
     for (size_t j = gcw_index_home(ix, k.hash); j != i; j = gcw_index_next(ix, j))
-        GCW_ASSERT(atomic_load_explicit(&ix->slot[j], memory_order_relaxed) != GCW_ISLOT_EMPTY);
+        GCW_ASSERT(atomic_load_explicit(gcw_islot(ix, j), memory_order_relaxed) != GCW_SLOT_EMPTY);
     size_t again = 0;
     GCW_ASSERT(gcw_index_find(ix, e, &k, &again) != NULL && again == id);
+    if (ix->copies && exact) {
+        size_t at = 0;
+        GCW_ASSERT(gcw_index_find_copy(ix, k.word, k.hash, &at) && at == i);
+    }
     return true;
 }
 
 void gcw_index_check_slot(const struct gcw_index *ix, const struct gcw_entries *e, size_t at)
 {
     GCW_ASSERT(at < ix->capacity);
-    gcw_islot sl = atomic_load_explicit(&ix->slot[at], memory_order_relaxed);
-    GCW_ASSERT(sl != GCW_ISLOT_EMPTY);
-    if (sl != GCW_ISLOT_DELETED)
-        (void)check_naming_slot(ix, e, at, sl);
+    gcw_word sl = atomic_load_explicit(gcw_islot(ix, at), memory_order_relaxed);
+    GCW_ASSERT(sl != GCW_SLOT_EMPTY);
+    if (sl != GCW_SLOT_DELETED)
+        (void)check_naming_slot(ix, e, at, sl, false);
     GCW_ASSERT(ix->used * 4 <= gcw_index_capacity(ix) * 3);
 }
 
-size_t gcw_index_check(const struct gcw_index *ix, const struct gcw_entries *e)
+size_t gcw_index_check(const struct gcw_index *ix, const struct gcw_entries *e, bool exact)
 {
     size_t used = 0;
     size_t named = 0;
     for (size_t i = 0; i < ix->capacity; i++) {
-        gcw_islot sl = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
-        used += sl != GCW_ISLOT_EMPTY;
-        if (sl != GCW_ISLOT_EMPTY && sl != GCW_ISLOT_DELETED)
-            named += check_naming_slot(ix, e, i, sl);
+        gcw_word sl = atomic_load_explicit(gcw_islot(ix, i), memory_order_relaxed);
+        used += sl != GCW_SLOT_EMPTY;
+        if (sl != GCW_SLOT_EMPTY && sl != GCW_SLOT_DELETED)
+            named += check_naming_slot(ix, e, i, sl, exact);
     }
     GCW_ASSERT(used == ix->used);
     GCW_ASSERT(used * 4 <= gcw_index_capacity(ix) * 3);

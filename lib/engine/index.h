@@ -8,27 +8,89 @@
 
 #include "entries.h"
 
-/* A slot: the key's fingerprint in the high half, entry number + 1 in the
- * low half. */
-typedef uint64_t gcw_islot;
-#define GCW_ISLOT_EMPTY ((gcw_islot)0)
-#define GCW_ISLOT_DELETED ((gcw_islot)0xFFFFFFFFu)
+/*
+ * A slot is `stride` words. In a word-keyed table each slot holds copies of
+ * what a lookup needs, so that a hit reads one slot and nothing else: word 0
+ * the key's disguised word, word 1 (maps) the entry's value word, and the
+ * entry number sits apart in ids[], which only writers and the fallback
+ * read. In a byte-keyed table (bytes.h), whose keys must be compared in
+ * their entries anyway, a slot is the key's fingerprint and the entry
+ * number, packed. Either way 0 is EMPTY and all ones DELETED: never a key
+ * word (keys.h), nor a packed slot.
+ */
+#define GCW_SLOT_EMPTY ((gcw_word)0)
+#define GCW_SLOT_DELETED (~(gcw_word)0)
 
 struct gcw_index {
     size_t capacity;  /* slots; any number, not only powers of two */
     size_t used;      /* slots not EMPTY; writers only */
-    _Atomic gcw_islot slot[];
+    unsigned stride;  /* words per slot */
+    bool copies;      /* slots hold key copies (word-keyed tables) */
+    /* Copies: the collection count when filling began. The copies are
+     * exact, every one the key word of a live entry with its value, while
+     * each collection since ran the pass (gcw_index_exact, ephemeron.h). */
+    _Atomic GC_word built_gc_no;
+    uint32_t *ids;    /* copies: entry number of each slot, after the slots */
+    /* Aligned so that no slot straddles a cache line. */
+    _Alignas(2 * sizeof(gcw_word)) _Atomic gcw_word slot[];
 };
 
-static inline gcw_islot gcw_islot_make(uint32_t fingerprint, size_t id)
+/* Slot i's first word: the key copy, or the packed slot. */
+static inline _Atomic gcw_word *gcw_islot(const struct gcw_index *ix, size_t i)
 {
-    return ((gcw_islot)fingerprint << 32) | (gcw_islot)(uint32_t)(id + 1);
+    /* A shift, not a multiply: stride is 1 or 2, on every probe's path. */
+    return (_Atomic gcw_word *)&ix->slot[i << (ix->stride - 1)];
 }
 
-/* The entry number a slot naming an entry holds. */
-static inline size_t gcw_islot_entry(gcw_islot s)
+/* Slot i's value copy (word-keyed maps). */
+static inline _Atomic gcw_word *gcw_islot_value(const struct gcw_index *ix, size_t i)
 {
-    return (size_t)(uint32_t)s - 1;
+    return gcw_islot(ix, i) + 1;
+}
+
+/* A byte-keyed table's packed slot: the fingerprint and entry number + 1,
+ * in one word on 64-bit platforms. 32-bit platforms have no room for both
+ * and keep the fingerprint alone in word 0 (made neither EMPTY nor DELETED)
+ * and the entry number + 1 in word 1. */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#  define GCW_PACKED_STRIDE 1u
+static inline gcw_word gcw_packed_tag(uint32_t fingerprint, size_t id)
+{
+    return ((gcw_word)fingerprint << 32) | (gcw_word)(uint32_t)(id + 1);
+}
+static inline size_t gcw_packed_id(const _Atomic gcw_word *slot, gcw_word tag)
+{
+    (void)slot;
+    return (size_t)(uint32_t)tag - 1;
+}
+/* Whether packed slot s (not EMPTY) names an entry with this fingerprint. */
+static inline bool gcw_packed_has(gcw_word s, uint32_t fingerprint)
+{
+    return (uint32_t)(s >> 32) == fingerprint && s != GCW_SLOT_DELETED;
+}
+#else
+#  define GCW_PACKED_STRIDE 2u
+static inline gcw_word gcw_packed_tag(uint32_t fingerprint, size_t id)
+{
+    (void)id;
+    return (gcw_word)((fingerprint | 1u) & 0x7FFFFFFFu);
+}
+static inline size_t gcw_packed_id(const _Atomic gcw_word *slot, gcw_word tag)
+{
+    (void)tag;
+    return (size_t)atomic_load_explicit(slot + 1, memory_order_relaxed) - 1;
+}
+static inline bool gcw_packed_has(gcw_word s, uint32_t fingerprint)
+{
+    return s == gcw_packed_tag(fingerprint, 0);
+}
+#endif
+
+/* The entry number slot i names; s is the slot's first word, not EMPTY
+ * nor DELETED. */
+static inline size_t gcw_islot_entry(const struct gcw_index *ix, size_t i, gcw_word s)
+{
+    return ix->copies ? (size_t)ix->ids[i] : gcw_packed_id(gcw_islot(ix, i), s);
 }
 
 static inline size_t gcw_index_capacity(const struct gcw_index *ix)
@@ -58,11 +120,34 @@ static inline size_t gcw_index_next(const struct gcw_index *ix, size_t i)
 }
 
 /*
- * Finds the entry holding key k: returns its key word's address (the
- * entry's place: its value is beside it, see gcw_entry_value) and sets *id,
- * or returns NULL. Readers call it without a lock, so every load is atomic
- * and what it finds must be validated by the caller (the table's sequence
- * counter). A fingerprint match is never trusted: the entry's key word is.
+ * The lookup of a word-keyed table: the slot holding a copy of key word w,
+ * in *at, or false. Nothing but slots is read: whether the copies may be
+ * believed is the caller's question (gcw_index_exact), asked after the
+ * read. Readers call it without a lock, so every load is atomic.
+ */
+static GCW_ALWAYS_INLINE bool gcw_index_find_copy(const struct gcw_index *ix, gcw_word w,
+                                                  gcw_word hash, size_t *at)
+{
+    for (size_t i = gcw_index_home(ix, hash);; i = gcw_index_next(ix, i)) {
+        gcw_word s = atomic_load_explicit(gcw_islot(ix, i), memory_order_relaxed);
+        if (s == w) {
+            *at = i;
+            return true;
+        }
+        if (s == GCW_SLOT_EMPTY)
+            return false;
+    }
+}
+
+/*
+ * Finds the entry holding key k, checked in the entry itself: returns its
+ * key word's address (the entry's place: its value is beside it, see
+ * gcw_entry_value) and sets *id, or returns NULL. What copies and
+ * fingerprints say is never trusted here: the entry's key word, which the
+ * collector clears when the key dies, is the truth. The lookup of byte-keyed
+ * tables, and of every table when copies cannot be believed; readers call
+ * it without a lock and validate what it finds (the table's sequence
+ * counter).
  */
 static GCW_ALWAYS_INLINE _Atomic gcw_word *
 gcw_index_find_keyed(const struct gcw_index *ix, const struct gcw_entries *e,
@@ -71,12 +156,12 @@ gcw_index_find_keyed(const struct gcw_index *ix, const struct gcw_entries *e,
     if (ix == NULL)
         return NULL;
     for (size_t i = gcw_index_home(ix, k->hash);; i = gcw_index_next(ix, i)) {
-        gcw_islot s = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
-        if (s == GCW_ISLOT_EMPTY)
+        gcw_word s = atomic_load_explicit(gcw_islot(ix, i), memory_order_relaxed);
+        if (s == GCW_SLOT_EMPTY)
             return NULL;
-        if ((uint32_t)(s >> 32) != k->fingerprint || s == GCW_ISLOT_DELETED)
+        if (byte_keys ? !gcw_packed_has(s, k->fingerprint) : s != k->word)
             continue;
-        size_t n = gcw_islot_entry(s);
+        size_t n = byte_keys ? gcw_packed_id(gcw_islot(ix, i), s) : (size_t)ix->ids[i];
         _Atomic gcw_word *key = gcw_entry_key(e, n);
         if (key != NULL && gcw_entry_matches_keyed(e, key, k, byte_keys)) {
             *id = n;
@@ -94,42 +179,74 @@ static inline _Atomic gcw_word *gcw_index_find(const struct gcw_index *ix,
                         : gcw_index_find_keyed(ix, e, k, id, false);
 }
 
+/* The indexes of one table that the pass keeps exact: the published one,
+ * and the one a rebuild is filling, which readers will see next. */
+struct gcw_indexes {
+    _Atomic(struct gcw_index *) published; /* NULL until the first set */
+    _Atomic(struct gcw_index *) building;  /* NULL but during a rebuild */
+};
+
+/* The pass, world stopped: the key whose disguised word is w (hash its
+ * hash) dies in this collection, so no slot of ix may keep a copy of it.
+ * Leaves DELETED where the copy was. */
+void gcw_index_drop_copy(struct gcw_index *ix, gcw_word w, gcw_word hash);
+
 /* Room for n entries at a load of one half, so that a rebuild is followed by
  * at least a quarter of the capacity in inserts (the index is rebuilt at
  * three quarters); 0 when n is more than an index can hold. */
 size_t gcw_index_capacity_for(size_t n);
 
-/* A new index of `capacity` EMPTY slots, or NULL when out of memory. May
- * collect and run finalizers: never call with a table mutex held. */
-struct gcw_index *gcw_index_new(size_t capacity);
+/* A new index of `capacity` EMPTY slots for the entries e, shaped for
+ * their kind (copies for word keys, values copied for maps), or NULL when
+ * out of memory. May collect and run finalizers: never call with a table
+ * mutex held. */
+struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity);
 
 /* ---------------------------------------------------------- writers
  * Serialised by the caller (the table holds its mutex and asserts it). */
 
 /* The writer's probe for k: true with *at = its slot and *id = its entry
  * when present; otherwise false with *at = where a set puts it (the first
- * DELETED slot on the probe path, else the EMPTY one that ended it). */
-bool gcw_index_probe(const struct gcw_index *ix, const struct gcw_entries *e,
+ * DELETED slot on the probe path, else the EMPTY one that ended it). Every
+ * match is checked in the entry; a copy the entry no longer holds (left by
+ * a collection that did not run the pass) is dropped on the way. */
+bool gcw_index_probe(struct gcw_index *ix, const struct gcw_entries *e,
                      const struct gcw_key *k, size_t *at, size_t *id);
 
 /* Whether putting a new key at slot `at` would fill more than three
  * quarters of the slots, the most linear probing is kept at. */
 bool gcw_index_too_full_for(const struct gcw_index *ix, size_t at);
 
-/* Names entry id from slot `at`, which gcw_index_probe chose for k. */
-void gcw_index_set(struct gcw_index *ix, size_t at, const struct gcw_key *k, size_t id);
+/* Names entry id, holding key k and value word `value`, from slot `at`,
+ * which gcw_index_probe chose for k. The key copy is stored last, so that a
+ * reader that sees it sees the rest. */
+void gcw_index_set(struct gcw_index *ix, size_t at, const struct gcw_key *k, size_t id,
+                   gcw_word value);
+/* The value word of the entry slot `at` names changed (maps). */
+void gcw_index_set_value(struct gcw_index *ix, size_t at, gcw_word value);
 void gcw_index_delete(struct gcw_index *ix, size_t at);
 
-/* Adds k (known absent) to an index no reader sees yet. */
-void gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, size_t id);
+/* Adds k (known absent), entry id, value word `value`, to an index no
+ * reader sees yet. Returns the slot. */
+size_t gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, size_t id,
+                                 gcw_word value);
+
+/* Makes every copy of ix agree with the entries again: a slot whose entry
+ * no longer holds its key (or, doubly weak, its value) becomes DELETED, and
+ * the others take their entry's value word. For copies written while a
+ * collection was deciding, and after values were dropped. Call with no
+ * collection deciding (the collector's lock taken and let go since the
+ * last MARK_END), so that every key word of a dead key is cleared. */
+void gcw_index_refresh(struct gcw_index *ix, const struct gcw_entries *e);
 
 #ifdef GCWEAK_ASSERTS
 /* The invariants of index.c, for index ix over entries e; aborts on a
- * breach. Returns how many slots name live entries. Mutex held. */
-size_t gcw_index_check(const struct gcw_index *ix, const struct gcw_entries *e);
+ * breach. `exact`: the copies are exact (gcw_index_exact). Returns how many
+ * slots name live entries. Mutex held and the collector's lock. */
+size_t gcw_index_check(const struct gcw_index *ix, const struct gcw_entries *e, bool exact);
 
 /* Slot `at` after a write: it names entry id, whose key is k, found from
- * k's home by an unbroken run; or it is DELETED. */
+ * k's home by an unbroken run, with k's copy and value; or it is DELETED. */
 void gcw_index_check_slot(const struct gcw_index *ix, const struct gcw_entries *e, size_t at);
 #endif
 

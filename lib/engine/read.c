@@ -2,20 +2,22 @@
 /*
  * Reading a table without a lock.
  *
- * Readers probe the published index and compare key words in the entries,
- * and accept what they read only if the table's sequence counter says no
- * writer changed an entry or the index meanwhile (lock.h). Writers hold the
- * mutex and make the sequence odd around each change a reader could see
- * half-done; a rebuild fills a new index while readers go on probing the
- * old one, which stays valid (rebuild.c). Every load is atomic and every
- * table a reader can reach stays valid memory, so a torn read can only be
- * retried, never crash.
+ * Readers probe the published index, comparing the key copies in its slots
+ * (or key words in the entries), and accept what they read only if the
+ * table's sequence counter says no writer changed an entry or the index
+ * meanwhile (lock.h). Writers hold the mutex and make the sequence odd
+ * around each change a reader could see half-done; a rebuild fills a new
+ * index while readers go on probing the old one, which stays valid
+ * (rebuild.c). Every load is atomic and every table a reader can reach
+ * stays valid memory, so a torn read can only be retried, never crash.
  *
  * What a collection leaves is harmless to a reader: a dead entry's key word
- * is 0 and matches no key, whenever the collector writes it. Values are
- * another matter: one read just before a collection that did not mark the
- * map's values may be gone after it, so the reader asks trust.c after
- * reading, and reads again under the mutex when the answer is no.
+ * is 0 and matches no key, whenever the collector writes it, and its copy
+ * in a word-keyed index is gone before the world restarts (index.c), or is
+ * not believed if the pass did not run. Values are another matter: one
+ * read just before a collection that did not mark the map's values may be
+ * gone after it, so the reader asks trust.c after reading, and reads again
+ * under the mutex when the answer is no.
  *
  * A reader that keeps failing validation, because writers keep the table
  * busy, waits on the mutex instead: progress is guaranteed, at the price of
@@ -40,7 +42,8 @@ struct weak_read {
 static void *read_weak_values_locked(void *arg)
 {
     struct weak_read *r = arg;
-    r->found = gcw_table_read(r->t, atomic_load_explicit(&r->t->index, memory_order_relaxed),
+    r->found = gcw_table_read(r->t,
+                              atomic_load_explicit(&r->t->indexes.published, memory_order_relaxed),
                               r->k, r->v) != NULL;
     return NULL;
 }
@@ -48,6 +51,15 @@ static void *read_weak_values_locked(void *arg)
 bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v)
 {
     GCW_ASSERT_NOT_HELD(&t->lock);
+    /* Copies a collection without the pass left unbelieved: once the pass
+     * runs again, the first reader here makes them exact for the rest. */
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
+    if (ix != NULL && ix->copies && !gcw_index_exact(ix) &&
+        gcw_gc_no() == atomic_load_explicit(&gcw_pass_gc_no, memory_order_acquire)) {
+        gcw_mutex_lock(&t->lock);
+        gcw_copies_restore(t);
+        gcw_mutex_unlock(&t->lock);
+    }
     if (t->entries.kind == GCW_KIND_WEAK_VALUES) {
         struct weak_read r = {t, k, v, false};
         gcw_mutex_lock(&t->lock);
@@ -59,7 +71,8 @@ bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v
         gcw_cpu_relax();
         unsigned s = gcw_seq_read_begin(&t->seq);
         bool found =
-            gcw_table_read(t, atomic_load_explicit(&t->index, memory_order_acquire), k, v) != NULL;
+            gcw_table_read(t, atomic_load_explicit(&t->indexes.published, memory_order_acquire), k,
+                           v) != NULL;
         if (gcw_seq_read_valid(&t->seq, s) && !gcw_values_suspect(t))
             return found;
     }
@@ -72,8 +85,8 @@ bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v
         gcw_mutex_lock(&t->lock);
         warn |= gcw_values_drop_suspect(t);
         GC_word before = gcw_gc_no();
-        found = gcw_table_read(t, atomic_load_explicit(&t->index, memory_order_relaxed), k, v) !=
-                NULL;
+        found = gcw_table_read(t, atomic_load_explicit(&t->indexes.published, memory_order_relaxed),
+                               k, v) != NULL;
         atomic_thread_fence(memory_order_acquire);
         bool settled = gcw_gc_no() == before || !gcw_values_suspect(t);
         gcw_mutex_unlock(&t->lock);

@@ -14,9 +14,10 @@
 #include "removal.h"
 #include "trust.h"
 
-/* One probe of index ix, with or without the mutex: the entry's key word
- * address or NULL, its value in *v (untouched for sets). A doubly-weak
- * value comes out revealed: the caller validates it like the rest. */
+/* One probe of index ix checked in the entry, with or without the mutex:
+ * the entry's key word address or NULL, its value in *v (untouched for
+ * sets). A doubly-weak value comes out revealed: the caller validates it
+ * like the rest. */
 static GCW_ALWAYS_INLINE _Atomic gcw_word *
 gcw_table_read_keyed(struct gcw_table *t, struct gcw_index *ix, const struct gcw_key *k, void **v,
                      bool byte_keys)
@@ -31,7 +32,7 @@ gcw_table_read_keyed(struct gcw_table *t, struct gcw_index *ix, const struct gcw
     return key;
 }
 
-/* The same for either kind of key (the slow paths). */
+/* The same for either kind of key (the slow paths, which believe no copy). */
 static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_index *ix,
                                                const struct gcw_key *k, void **v)
 {
@@ -44,7 +45,12 @@ static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_i
 bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v);
 
 /* Whether key k is present, and its value in *value_out (when not NULL);
- * byte_keys names the table's kind of key, a constant at each caller. */
+ * byte_keys names the table's kind of key, a constant at each caller.
+ *
+ * A word-keyed table answers from its index slot alone: the copies of the
+ * key word and value there are believed when every collection since the
+ * index was begun ran the pass, which drops the copies of dying keys
+ * (index.c), asked after the read like the sequence check. */
 static GCW_ALWAYS_INLINE bool gcw_table_get_keyed(struct gcw_table *t, const struct gcw_key *k,
                                                   void **value_out, bool byte_keys)
 {
@@ -54,11 +60,24 @@ static GCW_ALWAYS_INLINE bool gcw_table_get_keyed(struct gcw_table *t, const str
     bool guarded = t->entries.kind == GCW_KIND_WEAK_VALUES;
     unsigned deciding = guarded ? gcw_read_guarded_begin() : 0;
     unsigned s = gcw_seq_read_begin(&t->seq);
-    bool found = gcw_table_read_keyed(t, atomic_load_explicit(&t->index, memory_order_acquire), k,
-                                      &v, byte_keys) != NULL;
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
+    bool found;
+    bool believed = true;
+    if (byte_keys) {
+        found = gcw_table_read_keyed(t, ix, k, &v, true) != NULL;
+    } else {
+        size_t at = 0;
+        found = ix != NULL && gcw_index_find_copy(ix, k->word, k->hash, &at);
+        if (found && ix->stride == 2) {
+            v = (void *)atomic_load_explicit(gcw_islot_value(ix, at), memory_order_relaxed);
+            if (guarded)
+                v = GC_REVEAL_POINTER((GC_word)v);
+        }
+        believed = ix == NULL || gcw_index_exact(ix);
+    }
     /* Validated after the read: a collection that did not mark the values
      * meanwhile may have reclaimed the value just read. */
-    if (!gcw_seq_read_valid(&t->seq, s) || gcw_values_suspect(t) ||
+    if (!gcw_seq_read_valid(&t->seq, s) || !believed || gcw_values_suspect(t) ||
         (guarded && !gcw_read_guarded_valid(deciding)))
         found = gcw_table_get_locked(t, k, &v);
     /* Written only now: a read that failed validation may have set v. */

@@ -19,6 +19,17 @@
  * Out of memory for a new index, the old one is rebuilt where it is, inside
  * one write section: readers retry, then wait on the mutex.
  *
+ * WHILE A COLLECTION DECIDES. The new index holds copies of key words
+ * (index.c), which the pass drops when their keys die: the index being
+ * filled is on the containers list (indexes.building) for that. What the
+ * pass cannot catch is a key word copied after MARK_END from an entry whose
+ * key this collection kills, before GC_finalize clears it. A fill that a
+ * deciding window overlapped therefore waits for the window to close (the
+ * collector's lock) and refreshes its copies against the entries before
+ * anyone reads them. The index records the collection count settled before
+ * the fill: a collection without the pass after it makes lookups disbelieve
+ * the copies (gcw_index_exact).
+ *
  * WHEN. A set that would fill the index past three quarters rebuilds it for
  * twice the live entries; a set that needs a new chunk of storage first
  * rebuilds if most entries in use are dead, freeing them for reuse; a
@@ -45,7 +56,10 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
             gcw_word w = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
             if (gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i))) {
                 struct gcw_key k = gcw_stored_key(&t->entries, w);
-                gcw_index_add_unpublished(ix, &k, s.first_id + i);
+                gcw_word value = s.stride == 2 ? (gcw_word)atomic_load_explicit(
+                                                     gcw_span_value(&s, i), memory_order_relaxed)
+                                               : 0;
+                gcw_index_add_unpublished(ix, &k, s.first_id + i, value);
                 indexed++;
             } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
                 /* The collector dropped the link of what died; in a
@@ -59,15 +73,34 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
     return indexed;
 }
 
+/* Mutex held. Fills ix, empty, from the live entries; returns how many. */
+static size_t fill(struct gcw_table *t, struct gcw_index *ix)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    atomic_store_explicit(&ix->built_gc_no, gcw_collections_settled(), memory_order_relaxed);
+    /* Seen by the next pass before any key word is read: a store, then a
+     * full fence, then the load of the window's count. */
+    atomic_store_explicit(&t->indexes.building, ix, memory_order_seq_cst);
+    unsigned deciding = atomic_load_explicit(&gcw_pass_deciding, memory_order_seq_cst);
+    size_t n = index_live_entries(t, ix);
+    if ((deciding & 1u) != 0 ||
+        atomic_load_explicit(&gcw_pass_deciding, memory_order_seq_cst) != deciding) {
+        (void)gcw_collections_settled();
+        gcw_index_refresh(ix, &t->entries);
+    }
+    return n;
+}
+
 /* Mutex held. Rebuilds ix, the published index, where it is. */
 static void rebuild_in_place(struct gcw_table *t, struct gcw_index *ix)
 {
     GCW_ASSERT_HELD(&t->lock);
     gcw_seq_write_begin(&t->seq);
-    for (size_t i = 0; i < ix->capacity; i++)
-        atomic_store_explicit(&ix->slot[i], GCW_ISLOT_EMPTY, memory_order_relaxed);
+    for (size_t i = 0; i < ix->capacity * ix->stride; i++)
+        atomic_store_explicit(&ix->slot[i], GCW_SLOT_EMPTY, memory_order_relaxed);
     ix->used = 0;
-    t->live = index_live_entries(t, ix);
+    t->live = fill(t, ix);
+    atomic_store_explicit(&t->indexes.building, NULL, memory_order_relaxed);
     gcw_seq_write_end(&t->seq);
 }
 
@@ -75,15 +108,15 @@ int gcw_rebuild(struct gcw_table *t, size_t extra)
 {
     GCW_ASSERT_HELD(&t->lock);
     for (;;) {
-        struct gcw_index *old = atomic_load_explicit(&t->index, memory_order_relaxed);
+        struct gcw_index *old = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
         size_t live = gcw_entries_count_live(&t->entries);
         size_t capacity = gcw_index_capacity_for(live + extra);
         if (capacity == 0)
             return GCWEAK_ENOMEM;
         gcw_mutex_unlock(&t->lock);
-        struct gcw_index *fresh = gcw_index_new(capacity);
+        struct gcw_index *fresh = gcw_index_new(&t->entries, capacity);
         gcw_mutex_lock(&t->lock);
-        if (atomic_load_explicit(&t->index, memory_order_relaxed) != old)
+        if (atomic_load_explicit(&t->indexes.published, memory_order_relaxed) != old)
             return GCWEAK_OK;
         /* Collections only lower the count; sets made while we allocated
          * may have raised it past what fresh holds. */
@@ -96,11 +129,12 @@ int gcw_rebuild(struct gcw_table *t, size_t extra)
         } else {
             if ((live + extra) * 4 > capacity * 3)
                 continue;
-            t->live = index_live_entries(t, fresh);
+            t->live = fill(t, fresh);
             gcw_seq_write_begin(&t->seq);
-            atomic_store_explicit(&t->index, fresh, memory_order_release);
-            gcw_note_store(&t->index, fresh);
+            atomic_store_explicit(&t->indexes.published, fresh, memory_order_release);
+            gcw_note_store(&t->indexes.published, fresh);
             gcw_seq_write_end(&t->seq);
+            atomic_store_explicit(&t->indexes.building, NULL, memory_order_relaxed);
         }
         GCW_ASSERT(t->live <= live);
         t->live_gc_no = counted_at;

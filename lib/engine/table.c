@@ -37,7 +37,8 @@ int gcw_table_init(struct gcw_table *t, void *container, enum gcw_kind kind,
 {
     static const gcw_mutex unlocked = GCW_MUTEX_INIT;
     gcw_entries_init(&t->entries, kind);
-    atomic_init(&t->index, NULL);
+    atomic_init(&t->indexes.published, NULL);
+    atomic_init(&t->indexes.building, NULL);
     atomic_init(&t->seq, 0u);
     t->lock = unlocked;
     t->live = 0;
@@ -49,7 +50,7 @@ int gcw_table_init(struct gcw_table *t, void *container, enum gcw_kind kind,
     gcw_keys_learn_kinds();
     gcw_fork_handle_once();
     if (gcw_pass_install() != GCWEAK_OK ||
-        gcw_containers_add(container, &t->entries, t) != GCWEAK_OK)
+        gcw_containers_add(container, &t->entries, &t->indexes, t) != GCWEAK_OK)
         return GCWEAK_ENOMEM;
     t->created_gc_no = gcw_collections_settled();
     t->live_gc_no = t->created_gc_no;
@@ -57,21 +58,23 @@ int gcw_table_init(struct gcw_table *t, void *container, enum gcw_kind kind,
     atomic_init(&t->kept_up_at, (GC_word)-1);
     if (capacity_hint > 0) {
         size_t cap = gcw_index_capacity_for(capacity_hint);
-        struct gcw_index *ix = cap != 0 ? gcw_index_new(cap) : NULL;
+        struct gcw_index *ix = cap != 0 ? gcw_index_new(&t->entries, cap) : NULL;
         if (ix == NULL)
             return GCWEAK_ENOMEM;
-        atomic_store_explicit(&t->index, ix, memory_order_release);
-        gcw_note_store(&t->index, ix);
+        /* Empty: exact as of now. */
+        atomic_store_explicit(&ix->built_gc_no, t->created_gc_no, memory_order_relaxed);
+        atomic_store_explicit(&t->indexes.published, ix, memory_order_release);
+        gcw_note_store(&t->indexes.published, ix);
     }
     return GCWEAK_OK;
 }
 
 /* ------------------------------------------------------------------ set */
 
-/* Mutex held. Key present in entry id: replaces its value if `replace`,
- * else reports it in *existing. */
-static void update_present(struct gcw_table *t, size_t id, void *value, bool replace,
-                           void **existing)
+/* Mutex held. Key present in entry id, named from slot `at` of ix:
+ * replaces its value if `replace`, else reports it in *existing. */
+static void update_present(struct gcw_table *t, struct gcw_index *ix, size_t at, size_t id,
+                           void *value, bool replace, void **existing)
 {
     GCW_ASSERT_HELD(&t->lock);
     if (t->entries.kind == GCW_KIND_SET)
@@ -100,8 +103,9 @@ static void update_present(struct gcw_table *t, size_t id, void *value, bool rep
      * the new one is in the caller's frame until the store is visible. */
     gcw_seq_write_begin(&t->seq);
     atomic_store_explicit(slot, value, memory_order_relaxed);
+    gcw_index_set_value(ix, at, (gcw_word)value);
     gcw_seq_write_end(&t->seq);
-    GCW_CHECK_WRITE(t, id, SIZE_MAX);
+    GCW_CHECK_WRITE(t, id, at);
 }
 
 /* A set's answer when it dropped the mutex or rebuilt: probe again. */
@@ -168,7 +172,7 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
     }
     gcw_seq_write_begin(&t->seq);
     gcw_entries_set(&t->entries, id, k->word, value, unlink);
-    gcw_index_set(ix, at, k, id);
+    gcw_index_set(ix, at, k, id, (gcw_word)value);
     gcw_seq_write_end(&t->seq);
     t->live++;
     GCW_CHECK_WRITE(t, id, at);
@@ -190,13 +194,14 @@ static int set_key(struct gcw_table *t, const void *key, const struct gcw_key *k
     bool compacted = false;
     gcw_mutex_lock(&t->lock);
     bool warn = gcw_values_drop_suspect(t);
+    gcw_copies_restore(t);
     for (;;) {
-        struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
+        struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
         size_t at = 0;
         size_t id = 0;
         if (ix != NULL && gcw_index_probe(ix, &t->entries, k, &at, &id)) {
             /* Perhaps put there by another writer while we made room. */
-            update_present(t, id, value, replace, existing);
+            update_present(t, ix, at, id, value, replace, existing);
             rc = GCWEAK_OK;
             break;
         }
@@ -274,7 +279,7 @@ static GCW_ALWAYS_INLINE bool delete_key(struct gcw_table *t, const struct gcw_k
 {
     GCW_ASSERT_NOT_HELD(&t->lock);
     gcw_mutex_lock(&t->lock);
-    struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
     size_t at = 0;
     size_t id = 0;
     bool found = ix != NULL && gcw_index_probe(ix, &t->entries, k, &at, &id);
@@ -348,7 +353,7 @@ void gcw_table_clear(struct gcw_table *t)
      * entries (keys.c) are dropped now. */
     unlink_flagged(t);
     gcw_seq_write_begin(&t->seq);
-    atomic_store_explicit(&t->index, NULL, memory_order_release);
+    atomic_store_explicit(&t->indexes.published, NULL, memory_order_release);
     gcw_entries_clear(&t->entries);
     gcw_seq_write_end(&t->seq);
     t->live = 0;
@@ -377,7 +382,7 @@ void gcw_table_stats(struct gcw_table *t, gcweak_stats *out)
     GCW_ASSERT_NOT_HELD(&t->lock);
     gcw_mutex_lock(&t->lock);
     gcw_rebuild_count_live(t);
-    struct gcw_index *ix = atomic_load_explicit(&t->index, memory_order_relaxed);
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
     out->entries = t->live;
     out->capacity = ix != NULL ? gcw_index_capacity(ix) : 0;
     out->dead_slots = ix != NULL && ix->used > t->live ? ix->used - t->live : 0;

@@ -24,7 +24,7 @@
 
 struct gcw_table {
     struct gcw_entries entries;          /* on the containers list */
-    _Atomic(struct gcw_index *) index;   /* NULL until the first set */
+    struct gcw_indexes indexes;          /* on the containers list too */
     atomic_uint seq;                     /* seqlock sequence, see lock.h */
     /* Maps with traced values: a collection count at which every earlier
      * collection was seen to have marked their values (a cache of the

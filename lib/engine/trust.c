@@ -16,6 +16,12 @@
  * the mutex, which first drops them all. Dropped values read as NULL; the
  * keys stay. A missed pass is worth a warning (something replaced our
  * callback); a revival is documented behaviour and is not.
+ *
+ * The copies an index keeps of keys and values (index.c) depend on the pass
+ * the same way: a collection without it leaves copies of keys it killed.
+ * Lookups then check entries, and the first reader or writer to take the
+ * mutex once the pass runs again refreshes the copies against the entries
+ * (gcw_copies_restore); dropped values are dropped from the copies too.
  */
 #include "trust.h"
 
@@ -49,11 +55,33 @@ bool gcw_values_drop_suspect(struct gcw_table *t)
                 gcw_link_unregister(gcw_span_key(&s, i));
             }
         }
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
+    if (ix != NULL)
+        gcw_index_refresh(ix, &t->entries);
     gcw_seq_write_end(&t->seq);
     t->dropped_at_gc_no = gc_no;
     bool warn = missed && !t->warned;
     t->warned |= missed;
     return warn;
+}
+
+void gcw_copies_restore(struct gcw_table *t)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
+    if (ix == NULL || !ix->copies || gcw_index_exact(ix) ||
+        gcw_gc_no() != atomic_load_explicit(&gcw_pass_gc_no, memory_order_acquire))
+        return;
+    /* Every collection counted by then has cleared the key words of what
+     * it killed, so the refresh drops each copy left of them; the pass
+     * drops those of later ones, or, if one runs without it, the count
+     * says so again. A refresh never adds a copy, so a collection deciding
+     * meanwhile cannot leave one behind. */
+    GC_word settled = gcw_collections_settled();
+    gcw_seq_write_begin(&t->seq);
+    gcw_index_refresh(ix, &t->entries);
+    gcw_seq_write_end(&t->seq);
+    atomic_store_explicit(&ix->built_gc_no, settled, memory_order_release);
 }
 
 void gcw_values_warn_dropped(void)

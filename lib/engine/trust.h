@@ -32,4 +32,9 @@ static inline bool gcw_values_suspect(struct gcw_table *t)
 bool gcw_values_drop_suspect(struct gcw_table *t);
 void gcw_values_warn_dropped(void);
 
+/* Mutex held. Makes the published index's copies exact again if a
+ * collection ran without the pass since they were made, once the pass runs
+ * again; until then lookups check the entries. */
+void gcw_copies_restore(struct gcw_table *t);
+
 #endif /* GCWEAK_TRUST_H */

@@ -42,7 +42,7 @@ void check_entries(const struct gcw_entries *e)
 size_t check_index(const struct gcw_index *ix, const struct gcw_entries *e)
 {
 #ifdef GCWEAK_ASSERTS
-    return gcw_index_check(ix, e);
+    return gcw_index_check(ix, e, false);
 #else
     (void)ix;
     (void)e;

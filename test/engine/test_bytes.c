@@ -34,7 +34,9 @@ END_TEST
  * the longest run of consecutive occupied home slots stays short. */
 static size_t longest_run(const char *prefix, size_t n, size_t capacity)
 {
-    struct gcw_index ix_shape = {capacity, 0};
+    struct gcw_index ix_shape;
+    memset(&ix_shape, 0, sizeof ix_shape);
+    ix_shape.capacity = capacity;
     unsigned char *taken = calloc(capacity, 1);
     ck_assert_ptr_nonnull(taken);
     char key[200];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The index on its own: capacities, probes, deletes and the slots they
- * leave, the three-quarter limit, fingerprints that are never trusted, and
+ * leave, the three-quarter limit, key copies and when they are dropped, and
  * the load a table keeps it at between rebuilds.
  */
 #include "engine.h"
@@ -37,7 +37,7 @@ START_TEST(probes_find_what_was_set)
 {
     enum { N = 3000 };
     struct gcw_entries *e = new_entries(GCW_KIND_EPHEMERON, N);
-    struct gcw_index *ix = gcw_index_new(gcw_index_capacity_for(N));
+    struct gcw_index *ix = gcw_index_new(e, gcw_index_capacity_for(N));
     ck_assert_ptr_nonnull(ix);
     void **keys = GC_MALLOC(N * sizeof *keys);
     ck_assert_ptr_nonnull(keys);
@@ -48,7 +48,7 @@ START_TEST(probes_find_what_was_set)
         ck_assert(!gcw_index_probe(ix, e, &k, &at, &id));
         ck_assert(!gcw_index_too_full_for(ix, at));
         size_t n = add_entry(e, keys[i], NULL);
-        gcw_index_set(ix, at, &k, n);
+        gcw_index_set(ix, at, &k, n, 0);
     }
     ck_assert_uint_eq(ix->used, N);
     ck_assert_uint_eq(check_index(ix, e), N * (check_index(ix, e) != 0));
@@ -72,7 +72,7 @@ START_TEST(deleted_slots_keep_probes_going_and_are_reused)
 {
     enum { N = 12 };
     struct gcw_entries *e = new_entries(GCW_KIND_SET, N);
-    struct gcw_index *ix = gcw_index_new(gcw_index_capacity_for(N));
+    struct gcw_index *ix = gcw_index_new(e, gcw_index_capacity_for(N));
     ck_assert_ptr_nonnull(ix);
     void *keys[N];
     size_t slot[N];
@@ -81,7 +81,7 @@ START_TEST(deleted_slots_keep_probes_going_and_are_reused)
         struct gcw_key k = gcw_key_of(keys[i]);
         size_t id = 0;
         ck_assert(!gcw_index_probe(ix, e, &k, &slot[i], &id));
-        gcw_index_set(ix, slot[i], &k, add_entry(e, keys[i], NULL));
+        gcw_index_set(ix, slot[i], &k, add_entry(e, keys[i], NULL), 0);
     }
     for (size_t i = 0; i < N; i += 2) {
         gcw_index_delete(ix, slot[i]);
@@ -106,7 +106,7 @@ END_TEST
 START_TEST(at_most_three_quarters_of_the_slots_are_used)
 {
     struct gcw_entries *e = new_entries(GCW_KIND_SET, 16);
-    struct gcw_index *ix = gcw_index_new(gcw_index_capacity_for(3));
+    struct gcw_index *ix = gcw_index_new(e, gcw_index_capacity_for(3));
     ck_assert_ptr_nonnull(ix);
     ck_assert_uint_eq(gcw_index_capacity(ix), 8);
     for (int i = 0; i < 7; i++) {
@@ -119,38 +119,59 @@ START_TEST(at_most_three_quarters_of_the_slots_are_used)
             break;
         }
         ck_assert(!gcw_index_too_full_for(ix, at));
-        gcw_index_set(ix, at, &k, add_entry(e, key, NULL));
+        gcw_index_set(ix, at, &k, add_entry(e, key, NULL), 0);
     }
     ck_assert_uint_eq(ix->used, 6);
 }
 END_TEST
 
-/* A slot with a key's fingerprint that names another key's entry, or an
- * entry the collector cleared, finds nothing: the key word decides. */
-START_TEST(fingerprint_collisions_are_never_trusted)
+/* A word-keyed slot holds copies of its entry's key word and value, which
+ * the lookup answers from alone. When the collector clears the key word the
+ * copy stays (the pass must drop it, ephemeron.c): the checked find and
+ * the writer's probe then find nothing, the probe drops the stale copy,
+ * and a refresh drops stale copies and takes new values. */
+START_TEST(copies_answer_lookups_and_stale_ones_are_dropped)
 {
     struct gcw_entries *e = new_entries(GCW_KIND_EPHEMERON, 16);
-    struct gcw_index *ix = gcw_index_new(gcw_index_capacity_for(4));
+    struct gcw_index *ix = gcw_index_new(e, gcw_index_capacity_for(4));
     ck_assert_ptr_nonnull(ix);
-    void *a = new_object(), *b = new_object();
+    ck_assert(ix->copies && ix->stride == 2);
+    void *a = new_object(), *b = new_object(), *c = new_object();
     struct gcw_key ka = gcw_key_of(a), kb = gcw_key_of(b);
-    size_t at = 0, id = 0;
+    size_t at = 0, id = 0, found_at = SIZE_MAX;
     ck_assert(!gcw_index_probe(ix, e, &ka, &at, &id));
     size_t ida = add_entry(e, a, b);
-    gcw_index_set(ix, at, &ka, ida);
-    /* b's fingerprint, on b's probe path, naming a's entry. */
-    ck_assert(!gcw_index_probe(ix, e, &kb, &at, &id));
-    gcw_index_set(ix, at, &kb, ida);
-    ck_assert_ptr_null(gcw_index_find(ix, e, &kb, &id));
-    ck_assert(!gcw_index_probe(ix, e, &kb, &at, &id));
-    ck_assert_ptr_nonnull(gcw_index_find(ix, e, &ka, &id));
-    ck_assert_uint_eq(id, ida);
-    /* a's entry cleared by the collector: a new object at a's address would
-     * have a's word and fingerprint, and must not find the dead entry. */
-    gcw_index_delete(ix, at);
+    gcw_index_set(ix, at, &ka, ida, (gcw_word)b);
+    ck_assert(gcw_index_find_copy(ix, ka.word, ka.hash, &found_at) && found_at == at);
+    ck_assert_ptr_eq((void *)atomic_load(gcw_islot_value(ix, at)), b);
+    ck_assert(!gcw_index_find_copy(ix, kb.word, kb.hash, &found_at));
+    ck_assert_ptr_eq(gcw_index_find(ix, e, &ka, &id), gcw_entry_key(e, ida));
+    /* A new value in the entry reaches the copy by a refresh. */
+    atomic_store(gcw_entry_value(gcw_entry_key(e, ida)), c);
+    gcw_index_refresh(ix, e);
+    ck_assert_ptr_eq((void *)atomic_load(gcw_islot_value(ix, at)), c);
+    ck_assert_uint_eq(check_index(ix, e), 1 * (check_index(ix, e) != 0));
+    /* The collector clears a's key word: the copy alone would still answer
+     * for a new object at a's address. */
     atomic_store(gcw_entry_key(e, ida), GCW_KEY_CLEARED);
+    ck_assert(gcw_index_find_copy(ix, ka.word, ka.hash, &found_at));
     ck_assert_ptr_null(gcw_index_find(ix, e, &ka, &id));
-    ck_assert(!gcw_index_probe(ix, e, &ka, &at, &id));
+    size_t again = 0;
+    ck_assert(!gcw_index_probe(ix, e, &ka, &again, &id));
+    ck_assert_uint_eq(again, at); /* the stale slot, now DELETED, is reused */
+    ck_assert(!gcw_index_find_copy(ix, ka.word, ka.hash, &found_at));
+    /* The pass's drop and the refresh reach the same state. */
+    gcw_entries_delete(e, ida);
+    size_t idb = add_entry(e, b, c);
+    ck_assert(!gcw_index_probe(ix, e, &kb, &at, &id));
+    gcw_index_set(ix, at, &kb, idb, (gcw_word)c);
+    gcw_index_drop_copy(ix, kb.word, kb.hash);
+    ck_assert(!gcw_index_find_copy(ix, kb.word, kb.hash, &found_at));
+    ck_assert_uint_eq(atomic_load(gcw_islot(ix, at)), GCW_SLOT_DELETED);
+    gcw_index_set(ix, at, &kb, idb, (gcw_word)c);
+    atomic_store(gcw_entry_key(e, idb), GCW_KEY_CLEARED);
+    gcw_index_refresh(ix, e);
+    ck_assert_uint_eq(atomic_load(gcw_islot(ix, at)), GCW_SLOT_DELETED);
 }
 END_TEST
 
@@ -175,7 +196,7 @@ START_TEST(tables_keep_the_load_between_a_half_and_three_quarters)
         keys[n] = new_object();
         size_t used_before = ix != NULL ? ix->used : 0;
         ck_assert_int_eq(gcw_table_set(t, keys[n], NULL), GCWEAK_OK);
-        struct gcw_index *now = atomic_load(&t->index);
+        struct gcw_index *now = atomic_load(&t->indexes.published);
         if (now != ix) {
             if (ix != NULL) /* grown only past three quarters */
                 ck_assert_uint_gt((used_before + 1) * 4, gcw_index_capacity(ix) * 3);
@@ -203,7 +224,7 @@ Suite *index_suite(void)
     tcase_add_test(tc, probes_find_what_was_set);
     tcase_add_test(tc, deleted_slots_keep_probes_going_and_are_reused);
     tcase_add_test(tc, at_most_three_quarters_of_the_slots_are_used);
-    tcase_add_test(tc, fingerprint_collisions_are_never_trusted);
+    tcase_add_test(tc, copies_answer_lookups_and_stale_ones_are_dropped);
     tcase_add_test(tc, tables_keep_the_load_between_a_half_and_three_quarters);
     suite_add_tcase(s, tc);
     return s;

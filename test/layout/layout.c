@@ -4,9 +4,11 @@
  * properties the public API cannot see but the design stands on.
  *   - entries never move: rebuilds (growth, shrinking, dropping dead
  *     entries) leave every live key's entry, and so its link, where it was;
- *   - a fingerprint is never trusted: an index slot whose fingerprint
- *     matches a key but names another key's entry, or a dead entry, finds
- *     nothing;
+ *   - a key copy in the index is believed only while every collection ran
+ *     the pass: one left by a collection without it (the entry's key word
+ *     cleared, the copy not) finds nothing, and the next write drops it;
+ *   - a fingerprint is never trusted: a byte-keyed slot whose fingerprint
+ *     matches a key but names another key's entry finds nothing;
  *   - storage dropped by clear() keeps no registration alive: the collector
  *     reclaims the chunks with their links, and never writes through them
  *     into memory reused afterwards.
@@ -35,7 +37,7 @@ static struct gcw_table *new_table(enum gcw_kind kind)
 
 static _Atomic gcw_word *entry_of(struct gcw_table *t, const void *key, size_t *id)
 {
-    struct gcw_index *ix = atomic_load(&t->index);
+    struct gcw_index *ix = atomic_load(&t->indexes.published);
     struct gcw_key k = gcw_key_of(key);
     return gcw_index_find(ix, &t->entries, &k, id);
 }
@@ -73,14 +75,14 @@ static void entries_never_move(enum gcw_kind kind)
         where[i] = entry_of(t, keys[i], &id);
         CHECK(where[i] != NULL);
     }
-    size_t capacity_before = gcw_index_capacity(atomic_load(&t->index));
+    size_t capacity_before = gcw_index_capacity(atomic_load(&t->indexes.published));
     /* Growth: the index is rebuilt several times over. */
     void **extra = key_array(EXTRA);
     for (size_t i = 0; i < EXTRA; i++) {
         extra[i] = GC_MALLOC(16);
         REQUIRE(extra[i] != NULL && gcw_table_set(t, extra[i], NULL) == GCWEAK_OK);
     }
-    CHECK(gcw_index_capacity(atomic_load(&t->index)) > capacity_before);
+    CHECK(gcw_index_capacity(atomic_load(&t->indexes.published)) > capacity_before);
     /* Dead entries, dropped by the rebuilds the next inserts cause. */
     add_dying(t, DYING);
     collect(3);
@@ -104,8 +106,11 @@ static void entries_never_move(enum gcw_kind kind)
     free(where);
 }
 
-static void fingerprints_are_never_trusted(void)
+static void stale_copies_are_not_believed(void)
 {
+    /* Some collections first, so that the table's values are trusted as of
+     * a count above the fake missed collection below. */
+    collect(2);
     struct gcw_table *t = new_table(GCW_KIND_EPHEMERON);
     void **keys = key_array(3);
     for (size_t i = 0; i < 3; i++)
@@ -113,24 +118,59 @@ static void fingerprints_are_never_trusted(void)
     REQUIRE(gcw_table_set(t, keys[0], keys[2]) == GCWEAK_OK);
     size_t id = 0;
     REQUIRE(entry_of(t, keys[0], &id) != NULL);
-    /* A slot with keys[1]'s fingerprint, at keys[1]'s home, naming
-     * keys[0]'s entry: a fingerprint collision. */
-    struct gcw_index *ix = atomic_load(&t->index);
-    struct gcw_key k1 = gcw_key_of(keys[1]);
-    size_t at = gcw_index_home(ix, k1.hash);
-    while (atomic_load(&ix->slot[at]) != GCW_ISLOT_EMPTY)
-        at = gcw_index_next(ix, at);
-    atomic_store(&ix->slot[at], gcw_islot_make(k1.fingerprint, id));
-    CHECK(!gcw_table_get(t, keys[1], NULL));
-    void *v = NULL;
-    CHECK(gcw_table_get(t, keys[0], &v) && v == keys[2]);
-    atomic_store(&ix->slot[at], GCW_ISLOT_EMPTY);
-    /* A dead entry: the collector zeroed its key word. The slot still has
-     * the old key's fingerprint, which a new object at the same address
-     * shares; the entry's key word is what counts. */
+    struct gcw_index *ix = atomic_load(&t->indexes.published);
+    /* What a collection without the pass leaves when keys[0] dies and a new
+     * object takes its address: the key word cleared, the copy kept. The
+     * index then dates from before a missed collection. */
+    GC_word missed = atomic_load(&gcw_pass_missed_gc_no);
+    GC_word built = atomic_load(&ix->built_gc_no);
+    REQUIRE(built >= 1);
+    atomic_store(&gcw_pass_missed_gc_no, built);
+    atomic_store(&ix->built_gc_no, built - 1);
     atomic_store(gcw_entry_key(&t->entries, id), GCW_KEY_CLEARED);
     CHECK(!gcw_table_get(t, keys[0], NULL));
-    CHECK(gcw_table_size(t) == 1 || gcw_table_size(t) == 0);
+    /* A write refreshes the copies: exact again, and the stale one gone. */
+    REQUIRE(gcw_table_set(t, keys[1], keys[2]) == GCWEAK_OK);
+    CHECK(atomic_load(&ix->built_gc_no) >= built);
+    atomic_store(&gcw_pass_missed_gc_no, missed);
+    CHECK(!gcw_table_get(t, keys[0], NULL));
+    void *v = NULL;
+    CHECK(gcw_table_get(t, keys[1], &v) && v == keys[2]);
+    check_table(t);
+}
+
+static void fingerprints_are_never_trusted(void)
+{
+    struct gcw_table *t = new_table(GCW_KIND_WEAK_VALUES);
+    t->entries.byte_keys = true;
+    void *value = GC_MALLOC(16);
+    REQUIRE(value != NULL);
+    struct gcw_bytes *stored[2];
+    struct gcw_key k[2];
+    static const char *const names[2] = {"a", "b"};
+    for (int i = 0; i < 2; i++) {
+        k[i] = gcw_key_of_bytes(names[i], 1);
+        stored[i] = gcw_bytes_copy(&k[i]);
+        REQUIRE(stored[i] != NULL);
+        k[i].word = (gcw_word)stored[i];
+    }
+    REQUIRE(gcw_table_set_key(t, &k[0], stored[0], value, true, NULL) == GCWEAK_OK);
+    size_t id = 0;
+    struct gcw_index *ix = atomic_load(&t->indexes.published);
+    REQUIRE(gcw_index_find(ix, &t->entries, &k[0], &id) != NULL);
+    /* A slot with k[1]'s fingerprint, at its home, naming k[0]'s entry: a
+     * fingerprint collision. */
+    size_t at = gcw_index_home(ix, k[1].hash);
+    while (atomic_load(gcw_islot(ix, at)) != GCW_SLOT_EMPTY)
+        at = gcw_index_next(ix, at);
+    atomic_store(gcw_islot(ix, at), gcw_packed_tag(k[1].fingerprint, id));
+    if (GCW_PACKED_STRIDE == 2)
+        atomic_store(gcw_islot(ix, at) + GCW_PACKED_STRIDE - 1, (gcw_word)id + 1);
+    CHECK(!gcw_table_get_key(t, &k[1], NULL));
+    void *v = NULL;
+    CHECK(gcw_table_get_key(t, &k[0], &v) && v == value);
+    atomic_store(gcw_islot(ix, at), GCW_SLOT_EMPTY);
+    GC_reachable_here(value);
 }
 
 static NOINLINE void fill_and_clear(gcweak_map *m, void **keys, size_t n)
@@ -183,6 +223,7 @@ int main(void)
     entries_never_move(GCW_KIND_EPHEMERON);
     entries_never_move(GCW_KIND_WEAK_KEYS);
     entries_never_move(GCW_KIND_SET);
+    stale_copies_are_not_believed();
     fingerprints_are_never_trusted();
     cleared_storage_keeps_no_links();
     return checks_exit_status("layout");
