@@ -63,9 +63,10 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
 {
     GCW_ASSERT(capacity >= MIN_CAPACITY);
     bool copies = !e->byte_keys;
-    unsigned stride = copies ? e->stride : GCW_PACKED_STRIDE;
-    size_t slot_bytes = capacity * stride * sizeof(gcw_word);
-    size_t bytes = sizeof(struct gcw_index) + slot_bytes + (copies ? capacity * sizeof(uint32_t) : 0);
+    bool second = copies ? e->stride == 2 : GCW_PACKED_SECOND;
+    size_t words = capacity * (second ? 2 : 1);
+    size_t bytes = sizeof(struct gcw_index) + words * sizeof(gcw_word) +
+                   (copies ? capacity * sizeof(uint32_t) : 0);
     /* Pointer-free: key copies are disguised, value copies are held by the
      * entries (whose values the pass marks), entry numbers are numbers. */
     struct gcw_index *ix = gcw_alloc_pointer_free(bytes);
@@ -74,10 +75,11 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
     memset(ix, 0, bytes);
     ix->capacity = capacity;
     ix->used = 0;
-    ix->stride = stride;
     ix->copies = copies;
+    ix->values = copies && second;
     atomic_init(&ix->built_gc_no, 0);
-    ix->ids = copies ? (uint32_t *)((char *)ix->slot + slot_bytes) : NULL;
+    ix->second = second ? &ix->slot[capacity] : NULL;
+    ix->ids = copies ? (uint32_t *)(void *)&ix->slot[words] : NULL;
     return ix;
 }
 
@@ -130,13 +132,13 @@ static void put(struct gcw_index *ix, size_t i, const struct gcw_key *k, size_t 
     _Atomic gcw_word *slot = gcw_islot(ix, i);
     if (ix->copies) {
         ix->ids[i] = (uint32_t)id;
-        if (ix->stride == 2)
-            atomic_store_explicit(slot + 1, value, memory_order_relaxed);
+        if (ix->values)
+            atomic_store_explicit(&ix->second[i], value, memory_order_relaxed);
         atomic_store_explicit(slot, k->word, memory_order_release);
         return;
     }
-    if (GCW_PACKED_STRIDE == 2)
-        atomic_store_explicit(slot + GCW_PACKED_STRIDE - 1, (gcw_word)id + 1, memory_order_relaxed);
+    if (GCW_PACKED_SECOND)
+        atomic_store_explicit(&ix->second[i], (gcw_word)id + 1, memory_order_relaxed);
     atomic_store_explicit(slot, gcw_packed_tag(k->fingerprint, id), memory_order_release);
 }
 
@@ -151,7 +153,7 @@ void gcw_index_set(struct gcw_index *ix, size_t at, const struct gcw_key *k, siz
 
 void gcw_index_set_value(struct gcw_index *ix, size_t at, gcw_word value)
 {
-    if (ix->copies && ix->stride == 2)
+    if (ix->values)
         atomic_store_explicit(gcw_islot_value(ix, at), value, memory_order_relaxed);
 }
 
@@ -204,8 +206,8 @@ void gcw_index_refresh(struct gcw_index *ix, const struct gcw_entries *e)
             atomic_store_explicit(slot, GCW_SLOT_DELETED, memory_order_relaxed);
             continue;
         }
-        if (ix->stride == 2)
-            atomic_store_explicit(slot + 1,
+        if (ix->values)
+            atomic_store_explicit(gcw_islot_value(ix, i),
                                   atomic_load_explicit((_Atomic gcw_word *)(key + 1),
                                                        memory_order_relaxed),
                                   memory_order_relaxed);
@@ -235,7 +237,7 @@ static bool check_naming_slot(const struct gcw_index *ix, const struct gcw_entri
     struct gcw_key k = gcw_stored_key(e, w);
     if (ix->copies) {
         GCW_ASSERT(sl == w);
-        if (ix->stride == 2)
+        if (ix->values)
             GCW_ASSERT(atomic_load_explicit(gcw_islot_value(ix, i), memory_order_relaxed) ==
                        atomic_load_explicit((_Atomic gcw_word *)(key + 1), memory_order_relaxed));
     } else {

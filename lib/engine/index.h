@@ -9,12 +9,16 @@
 #include "entries.h"
 
 /*
- * A slot is `stride` words. In a word-keyed table each slot holds copies of
- * what a lookup needs, so that a hit reads one slot and nothing else: word 0
- * the key's disguised word, word 1 (maps) the entry's value word, and the
- * entry number sits apart in ids[], which only writers and the fallback
- * read. In a byte-keyed table (bytes.h), whose keys must be compared in
- * their entries anyway, a slot is the key's fingerprint and the entry
+ * Slot i is a word in slot[] and, in some indexes, a second word in
+ * second[]. In a word-keyed table the slot holds copies of what a lookup
+ * needs, so that a lookup reads the index and nothing else: the key's
+ * disguised word in slot[], the entry's value word in second[] (maps), and
+ * the entry number apart in ids[], which only writers and the fallback
+ * read. Keys and values in arrays of their own, as the strong table has
+ * them: a miss reads eight key copies per cache line, and a hit's value
+ * load can start as soon as the probe's position is known, in parallel with
+ * the key's. In a byte-keyed table (bytes.h), whose keys must be compared
+ * in their entries anyway, a slot is the key's fingerprint and the entry
  * number, packed. Either way 0 is EMPTY and all ones DELETED: never a key
  * word (keys.h), nor a packed slot.
  */
@@ -24,43 +28,43 @@
 struct gcw_index {
     size_t capacity;  /* slots; any number, not only powers of two */
     size_t used;      /* slots not EMPTY; writers only */
-    unsigned stride;  /* words per slot */
     bool copies;      /* slots hold key copies (word-keyed tables) */
+    bool values;      /* copies of values in second[] (word-keyed maps) */
     /* Copies: the collection count when filling began. The copies are
      * exact, every one the key word of a live entry with its value, while
      * each collection since ran the pass (gcw_index_exact, ephemeron.h). */
     _Atomic GC_word built_gc_no;
-    uint32_t *ids;    /* copies: entry number of each slot, after the slots */
-    /* Aligned so that no slot straddles a cache line. */
-    _Alignas(2 * sizeof(gcw_word)) _Atomic gcw_word slot[];
+    _Atomic gcw_word *second; /* after slot[], or NULL */
+    uint32_t *ids;    /* copies: entry number of each slot, after the rest */
+    _Atomic gcw_word slot[];
 };
 
-/* Slot i's first word: the key copy, or the packed slot. */
+/* Slot i's word: the key copy, or the packed slot. */
 static inline _Atomic gcw_word *gcw_islot(const struct gcw_index *ix, size_t i)
 {
-    /* A shift, not a multiply: stride is 1 or 2, on every probe's path. */
-    return (_Atomic gcw_word *)&ix->slot[i << (ix->stride - 1)];
+    return (_Atomic gcw_word *)&ix->slot[i];
 }
 
 /* Slot i's value copy (word-keyed maps). */
 static inline _Atomic gcw_word *gcw_islot_value(const struct gcw_index *ix, size_t i)
 {
-    return gcw_islot(ix, i) + 1;
+    return &ix->second[i];
 }
 
 /* A byte-keyed table's packed slot: the fingerprint and entry number + 1,
  * in one word on 64-bit platforms. 32-bit platforms have no room for both
- * and keep the fingerprint alone in word 0 (made neither EMPTY nor DELETED)
- * and the entry number + 1 in word 1. */
+ * and keep the fingerprint alone in slot[] (made neither EMPTY nor DELETED)
+ * and the entry number + 1 in second[]. */
 #if UINTPTR_MAX > 0xFFFFFFFFu
-#  define GCW_PACKED_STRIDE 1u
+#  define GCW_PACKED_SECOND false
 static inline gcw_word gcw_packed_tag(uint32_t fingerprint, size_t id)
 {
     return ((gcw_word)fingerprint << 32) | (gcw_word)(uint32_t)(id + 1);
 }
-static inline size_t gcw_packed_id(const _Atomic gcw_word *slot, gcw_word tag)
+static inline size_t gcw_packed_id(const struct gcw_index *ix, size_t i, gcw_word tag)
 {
-    (void)slot;
+    (void)ix;
+    (void)i;
     return (size_t)(uint32_t)tag - 1;
 }
 /* Whether packed slot s (not EMPTY) names an entry with this fingerprint. */
@@ -69,16 +73,16 @@ static inline bool gcw_packed_has(gcw_word s, uint32_t fingerprint)
     return (uint32_t)(s >> 32) == fingerprint && s != GCW_SLOT_DELETED;
 }
 #else
-#  define GCW_PACKED_STRIDE 2u
+#  define GCW_PACKED_SECOND true
 static inline gcw_word gcw_packed_tag(uint32_t fingerprint, size_t id)
 {
     (void)id;
     return (gcw_word)((fingerprint | 1u) & 0x7FFFFFFFu);
 }
-static inline size_t gcw_packed_id(const _Atomic gcw_word *slot, gcw_word tag)
+static inline size_t gcw_packed_id(const struct gcw_index *ix, size_t i, gcw_word tag)
 {
     (void)tag;
-    return (size_t)atomic_load_explicit(slot + 1, memory_order_relaxed) - 1;
+    return (size_t)atomic_load_explicit(&ix->second[i], memory_order_relaxed) - 1;
 }
 static inline bool gcw_packed_has(gcw_word s, uint32_t fingerprint)
 {
@@ -90,7 +94,7 @@ static inline bool gcw_packed_has(gcw_word s, uint32_t fingerprint)
  * nor DELETED. */
 static inline size_t gcw_islot_entry(const struct gcw_index *ix, size_t i, gcw_word s)
 {
-    return ix->copies ? (size_t)ix->ids[i] : gcw_packed_id(gcw_islot(ix, i), s);
+    return ix->copies ? (size_t)ix->ids[i] : gcw_packed_id(ix, i, s);
 }
 
 static inline size_t gcw_index_capacity(const struct gcw_index *ix)
@@ -128,14 +132,18 @@ static inline size_t gcw_index_next(const struct gcw_index *ix, size_t i)
 static GCW_ALWAYS_INLINE bool gcw_index_find_copy(const struct gcw_index *ix, gcw_word w,
                                                   gcw_word hash, size_t *at)
 {
-    for (size_t i = gcw_index_home(ix, hash);; i = gcw_index_next(ix, i)) {
-        gcw_word s = atomic_load_explicit(gcw_islot(ix, i), memory_order_relaxed);
+    /* The capacity in a register: the loop is the whole of a miss. */
+    size_t capacity = ix->capacity;
+    for (size_t i = gcw_index_home(ix, hash);;) {
+        gcw_word s = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
         if (s == w) {
             *at = i;
             return true;
         }
         if (s == GCW_SLOT_EMPTY)
             return false;
+        if (++i == capacity)
+            i = 0;
     }
 }
 
@@ -161,7 +169,7 @@ gcw_index_find_keyed(const struct gcw_index *ix, const struct gcw_entries *e,
             return NULL;
         if (byte_keys ? !gcw_packed_has(s, k->fingerprint) : s != k->word)
             continue;
-        size_t n = byte_keys ? gcw_packed_id(gcw_islot(ix, i), s) : (size_t)ix->ids[i];
+        size_t n = byte_keys ? gcw_packed_id(ix, i, s) : (size_t)ix->ids[i];
         _Atomic gcw_word *key = gcw_entry_key(e, n);
         if (key != NULL && gcw_entry_matches_keyed(e, key, k, byte_keys)) {
             *id = n;

@@ -97,3 +97,35 @@ bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v
         gcw_values_warn_dropped();
     return found;
 }
+
+struct gcw_found gcw_table_get_word_slow(struct gcw_table *t, gcw_word w)
+{
+    struct gcw_key k = gcw_key_of_word(w);
+    void *v = NULL;
+    /* A doubly-weak value is a disguised pointer on a link: the read must
+     * not overlap a collection's deciding window (ephemeron.h). */
+    bool guarded = t->entries.kind == GCW_KIND_WEAK_VALUES;
+    unsigned deciding = guarded ? gcw_read_guarded_begin() : 0;
+    unsigned s = gcw_seq_read_begin(&t->seq);
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
+    bool found = false;
+    bool believed = true;
+    if (ix != NULL) {
+        size_t at = 0;
+        found = gcw_index_find_copy(ix, w, k.hash, &at);
+        if (found && ix->values) {
+            gcw_word word = atomic_load_explicit(gcw_islot_value(ix, at), memory_order_relaxed);
+            v = guarded ? GC_REVEAL_POINTER(word) : (void *)word;
+        }
+        believed = gcw_index_exact(ix);
+    }
+    /* Validated after the read: a collection that did not mark the values
+     * meanwhile may have reclaimed the value just read. */
+    if (!gcw_seq_read_valid(&t->seq, s) || !believed || gcw_values_suspect(t) ||
+        (guarded && !gcw_read_guarded_valid(deciding)))
+        found = gcw_table_get_locked(t, &k, &v);
+    gcw_removals_deliver_due(t);
+    gcw_reads_restamp(t);
+    struct gcw_found r = {found, found ? v : NULL};
+    return r;
+}

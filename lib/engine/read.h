@@ -40,44 +40,72 @@ static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_i
                                 : gcw_table_read_keyed(t, ix, k, v, false);
 }
 
+/* What a read found: whether the key is there, and its value. Returned in
+ * registers, so that the fast path keeps nothing in memory. */
+struct gcw_found {
+    bool found;
+    void *value;
+};
+
 /* The read under the mutex, when the optimistic one failed or the values
  * are suspect. Mutex NOT held. */
 bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v);
 
-/* Whether key k is present, and its value in *value_out (when not NULL);
- * byte_keys names the table's kind of key, a constant at each caller.
- *
- * A word-keyed table answers from its index slot alone: the copies of the
- * key word and value there are believed when every collection since the
- * index was begun ran the pass, which drops the copies of dying keys
- * (index.c), asked after the read like the sequence check. */
-static GCW_ALWAYS_INLINE bool gcw_table_get_keyed(struct gcw_table *t, const struct gcw_key *k,
-                                                  void **value_out, bool byte_keys)
+/* A word-keyed read when the stamp did not vouch for the fast one: every
+ * check, the guarded read of a doubly-weak map, removal delivery, and a new
+ * stamp (read.c). Mutex NOT held. */
+struct gcw_found gcw_table_get_word_slow(struct gcw_table *t, gcw_word w);
+
+/*
+ * Whether the key of disguised word w is in word-keyed table t, and its
+ * value. It answers from the index alone: the copies of the key word and
+ * value there are believed when every collection since the index was begun
+ * ran the pass, which drops the copies of dying keys (index.c). That, the
+ * values' trust and the absence of removals to deliver are stamped once per
+ * collection (trust.c), so that the common read checks the sequence and
+ * one collection count: short and free of stores and calls, so that the
+ * processor overlaps the misses of independent lookups.
+ */
+static GCW_ALWAYS_INLINE struct gcw_found gcw_table_get_word(struct gcw_table *t, gcw_word w)
+{
+    unsigned s = gcw_seq_read_begin(&t->seq);
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
+    struct gcw_found r = {false, NULL};
+    size_t at = 0;
+    if (ix != NULL && gcw_index_find_copy(ix, w, gcw_word_hash(w), &at)) {
+        r.found = true;
+        if (ix->values)
+            r.value = (void *)atomic_load_explicit(gcw_islot_value(ix, at), memory_order_relaxed);
+    }
+    if (gcw_reads_ok(t, s))
+        return r;
+    return gcw_table_get_word_slow(t, w);
+}
+
+/* Whether key is present, and its value in *value_out (when not NULL). */
+static GCW_ALWAYS_INLINE bool gcw_table_get(struct gcw_table *t, const void *key,
+                                            void **value_out)
+{
+    gcw_word w = gcw_key_word(key);
+    if (!gcw_word_is_key(w))
+        return false;
+    struct gcw_found r = gcw_table_get_word(t, w);
+    if (r.found && value_out != NULL)
+        *value_out = r.value;
+    return r.found;
+}
+
+/* The same for a byte-string key (weak-value maps), checked in the entry. */
+static inline bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *k,
+                                     void **value_out)
 {
     void *v = NULL;
-    /* A doubly-weak value is a disguised pointer on a link: the read must
-     * not overlap a collection's deciding window (ephemeron.h). */
     bool guarded = t->entries.kind == GCW_KIND_WEAK_VALUES;
     unsigned deciding = guarded ? gcw_read_guarded_begin() : 0;
     unsigned s = gcw_seq_read_begin(&t->seq);
     struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
-    bool found;
-    bool believed = true;
-    if (byte_keys) {
-        found = gcw_table_read_keyed(t, ix, k, &v, true) != NULL;
-    } else {
-        size_t at = 0;
-        found = ix != NULL && gcw_index_find_copy(ix, k->word, k->hash, &at);
-        if (found && ix->stride == 2) {
-            v = (void *)atomic_load_explicit(gcw_islot_value(ix, at), memory_order_relaxed);
-            if (guarded)
-                v = GC_REVEAL_POINTER((GC_word)v);
-        }
-        believed = ix == NULL || gcw_index_exact(ix);
-    }
-    /* Validated after the read: a collection that did not mark the values
-     * meanwhile may have reclaimed the value just read. */
-    if (!gcw_seq_read_valid(&t->seq, s) || !believed || gcw_values_suspect(t) ||
+    bool found = gcw_table_read_keyed(t, ix, k, &v, true) != NULL;
+    if (!gcw_seq_read_valid(&t->seq, s) || gcw_values_suspect(t) ||
         (guarded && !gcw_read_guarded_valid(deciding)))
         found = gcw_table_get_locked(t, k, &v);
     /* Written only now: a read that failed validation may have set v. */
@@ -85,22 +113,6 @@ static GCW_ALWAYS_INLINE bool gcw_table_get_keyed(struct gcw_table *t, const str
         *value_out = v;
     gcw_removals_deliver_due(t);
     return found;
-}
-
-/* Whether key is present, and its value in *value_out (when not NULL). */
-static inline bool gcw_table_get(struct gcw_table *t, const void *key, void **value_out)
-{
-    struct gcw_key k = gcw_key_of(key);
-    if (!gcw_word_is_key(k.word))
-        return false;
-    return gcw_table_get_keyed(t, &k, value_out, false);
-}
-
-/* The same for a byte-string key (weak-value maps). */
-static inline bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *k,
-                                     void **value_out)
-{
-    return gcw_table_get_keyed(t, k, value_out, true);
 }
 
 #endif /* GCWEAK_READ_H */

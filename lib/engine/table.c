@@ -55,7 +55,7 @@ int gcw_table_init(struct gcw_table *t, void *container, enum gcw_kind kind,
     t->created_gc_no = gcw_collections_settled();
     t->live_gc_no = t->created_gc_no;
     t->dropped_at_gc_no = t->created_gc_no;
-    atomic_init(&t->kept_up_at, (GC_word)-1);
+    atomic_init(&t->reads_ok_at, (GC_word)-1);
     if (capacity_hint > 0) {
         size_t cap = gcw_index_capacity_for(capacity_hint);
         struct gcw_index *ix = cap != 0 ? gcw_index_new(&t->entries, cap) : NULL;

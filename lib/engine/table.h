@@ -26,10 +26,11 @@ struct gcw_table {
     struct gcw_entries entries;          /* on the containers list */
     struct gcw_indexes indexes;          /* on the containers list too */
     atomic_uint seq;                     /* seqlock sequence, see lock.h */
-    /* Maps with traced values: a collection count at which every earlier
-     * collection was seen to have marked their values (a cache of the
-     * trust check, in the cache line lookups read anyway). */
-    _Atomic GC_word kept_up_at;
+    /* A collection count as of which a lock-free read needs no check but
+     * the sequence's (trust.c): values marked, copies exact, no removal
+     * waiting. A cache of the trust checks, in the line lookups read
+     * anyway, stale from the next collection on. */
+    _Atomic GC_word reads_ok_at;
     gcw_mutex lock;                      /* serialises writers */
     size_t live;            /* entries in use; exact as of collection live_gc_no */
     GC_word live_gc_no;

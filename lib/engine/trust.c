@@ -25,14 +25,40 @@
  */
 #include "trust.h"
 
+/* Whether a collection may have failed to mark t's values since they were
+ * last dropped (false for kinds whose values the pass does not mark). */
+static bool values_suspect_now(struct gcw_table *t)
+{
+    return gcw_kind_traces_values(t->entries.kind) &&
+           (!gcw_pass_kept_up(t->dropped_at_gc_no) ||
+            atomic_load_explicit(&t->entries.unreached_gc_no, memory_order_acquire) >
+                t->dropped_at_gc_no);
+}
+
+/* Stamps t with `now` if, values aside, a read needs no other check. */
+static void stamp(struct gcw_table *t, GC_word now)
+{
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
+    if (t->entries.kind != GCW_KIND_WEAK_VALUES &&
+        !atomic_load_explicit(&t->entries.removals_pending, memory_order_acquire) &&
+        (ix == NULL || !ix->copies || gcw_index_exact(ix)) && gcw_gc_no() == now)
+        atomic_store_explicit(&t->reads_ok_at, now, memory_order_relaxed);
+}
+
 bool gcw_values_recheck(struct gcw_table *t, GC_word now)
 {
-    if (!gcw_pass_kept_up(t->dropped_at_gc_no) ||
-        atomic_load_explicit(&t->entries.unreached_gc_no, memory_order_acquire) >
-            t->dropped_at_gc_no)
+    if (values_suspect_now(t))
         return true;
-    atomic_store_explicit(&t->kept_up_at, now, memory_order_relaxed);
+    stamp(t, now);
     return false;
+}
+
+void gcw_reads_restamp(struct gcw_table *t)
+{
+    GC_word now = gcw_gc_no();
+    if (now != atomic_load_explicit(&t->reads_ok_at, memory_order_relaxed) &&
+        !values_suspect_now(t))
+        stamp(t, now);
 }
 
 bool gcw_values_drop_suspect(struct gcw_table *t)

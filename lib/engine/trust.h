@@ -10,6 +10,20 @@
 /* The check behind gcw_values_suspect, once per collection and map. */
 bool gcw_values_recheck(struct gcw_table *t, GC_word now);
 
+/* Stamps t's reads_ok_at with the collection count if a lock-free read
+ * needs no check but the sequence's: values not suspect, the published
+ * index's copies exact, no removal waiting, and no doubly-weak values
+ * (whose reads the deciding window guards, never the stamp). */
+void gcw_reads_restamp(struct gcw_table *t);
+
+/* Whether a lock-free read of t that began with sequence s may stand on
+ * the stamp alone; otherwise the slow path checks everything. */
+static GCW_ALWAYS_INLINE bool gcw_reads_ok(struct gcw_table *t, unsigned s)
+{
+    return gcw_seq_read_valid(&t->seq, s) &&
+           gcw_gc_no() == atomic_load_explicit(&t->reads_ok_at, memory_order_relaxed);
+}
+
 /* Whether a collection may have failed to mark this map's values since it
  * last looked: what it reads can then no longer be trusted. Called after
  * the values it vouches for were read. Every lookup asks, so the answer is
@@ -20,7 +34,7 @@ static inline bool gcw_values_suspect(struct gcw_table *t)
     if (!gcw_kind_traces_values(t->entries.kind))
         return false;
     GC_word now = gcw_gc_no();
-    if (now == atomic_load_explicit(&t->kept_up_at, memory_order_relaxed))
+    if (now == atomic_load_explicit(&t->reads_ok_at, memory_order_relaxed))
         return false;
     return gcw_values_recheck(t, now);
 }
