@@ -240,7 +240,8 @@ bool gcw_entries_have_chunk(const struct gcw_entries *e, size_t id)
            NULL;
 }
 
-void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, bool unlink)
+void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, bool unlink,
+                     bool key_base)
 {
     size_t top = atomic_load_explicit(&e->top, memory_order_relaxed);
     struct gcw_span s;
@@ -252,6 +253,7 @@ void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, 
     if (e->byte_keys)
         gcw_note_store(gcw_span_key(&s, i), (const void *)w);
     gcw_flag_set(&s, i, GCW_UNLINK, unlink);
+    gcw_flag_set(&s, i, GCW_KEY_BASE, key_base);
     gcw_flag_set(&s, i, GCW_IN_USE, true);
     if (id == top) {
         atomic_store_explicit(&e->top, top + 1, memory_order_release);
@@ -312,6 +314,10 @@ static bool check_entry(const struct gcw_span *s, size_t i)
     bool used = gcw_flag_get(s, i, GCW_IN_USE);
     GCW_ASSERT(used || !gcw_word_is_key(k));
     GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_UNLINK));
+    GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_KEY_BASE));
+    /* A key's object is its base or holds it (interior keys, GC_DEBUG). */
+    GCW_ASSERT(!gcw_flag_get(s, i, GCW_KEY_BASE) || !gcw_word_is_key(k) ||
+               GC_base(GC_REVEAL_POINTER(k)) == GC_REVEAL_POINTER(k));
     GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_PENDING_REMOVAL));
     GCW_ASSERT(used || s->stride == 1 ||
                atomic_load_explicit(gcw_span_value(s, i), memory_order_relaxed) == NULL);

@@ -73,6 +73,8 @@ enum gcw_flag {
     GCW_IN_USE,          /* the entry is allocated (live, or dead until a rebuild) */
     GCW_PENDING_REMOVAL, /* its value awaits the removal callback */
     GCW_UNLINK,          /* its link must be dropped when it is deleted (keys.c) */
+    GCW_KEY_BASE,        /* its key is its object's base: the pass reads the
+                          * key's mark bit with no lookup of the base */
     GCW_FLAGS
 };
 
@@ -260,10 +262,12 @@ void gcw_entries_install_chunk(struct gcw_entries *e, unsigned c, gcw_word *bloc
 bool gcw_entries_have_chunk(const struct gcw_entries *e, size_t id);
 
 /* Sets free entry id to key word w (its link already registered on w's
- * object) with value, and marks it in use, and to unlink on delete if
- * `unlink`. The value is stored before the key word, so that whoever sees
- * the key sees its value. */
-void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, bool unlink);
+ * object) with value, and marks it in use, to unlink on delete if
+ * `unlink`, and as keyed by its object's base if `key_base`. The value is
+ * stored before the key word, so that whoever sees the key sees its value,
+ * and the flags after it. */
+void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, bool unlink,
+                     bool key_base);
 
 /* Frees entry id: no key, no value, no flags. Its link may stay registered
  * on the old key (the next set retargets it): returns whether the entry

@@ -333,6 +333,7 @@ struct pending {
     void *value;
     void *value_object;
     void *key_object;
+    bool key_base; /* key is its object's base (GCW_KEY_BASE) */
 };
 
 static struct pending batch[BATCH];
@@ -361,9 +362,9 @@ static void settle_batch(void)
         batch[i].value_object = GC_base(batch[i].value);
     for (size_t i = 0; i < batch_len; i++) {
         void *vo = batch[i].value_object;
-        batch[i].key_object = vo != NULL && batch[i].key != NULL && !GC_is_marked(vo)
-                                  ? GC_base((void *)(GC_word)batch[i].key)
-                                  : NULL;
+        batch[i].key_object = vo == NULL || batch[i].key == NULL || GC_is_marked(vo) ? NULL
+                              : batch[i].key_base ? (void *)(GC_word)batch[i].key
+                                                  : GC_base((void *)(GC_word)batch[i].key);
     }
     for (size_t i = 0; i < batch_len; i++)
         if (batch[i].key == NULL || batch[i].key_object != NULL)
@@ -406,6 +407,7 @@ static void visit_values(struct gcw_entries *e)
             if (!in_heap_range(v))
                 continue;
             batch[batch_len].key = strong ? NULL : (const void *)GC_REVEAL_POINTER(k);
+            batch[batch_len].key_base = gcw_flag_get(&s, i, GCW_KEY_BASE);
             batch[batch_len].value = v;
             if (++batch_len == BATCH)
                 settle_batch();
@@ -451,18 +453,36 @@ static void drop_copies(const struct gcw_member *m, gcw_word w)
         gcw_index_drop_copy(ix, w, hash);
 }
 
-/* Whether the object a disguised word stands for is reclaimed in this
- * collection (the marking is complete). */
-static bool dies(gcw_word w)
-{
-    void *obj = GC_base(GC_REVEAL_POINTER(w));
-    return obj != NULL && !GC_is_marked(obj);
-}
-
-/* After the fixpoint, for every container with key copies, reached or not:
+/*
+ * After the fixpoint, for every container with key copies, reached or not:
  * the copies of entries whose key dies now, or, doubly weak, whose value
  * does, are dropped. Their links are cleared by GC_finalize after the world
- * restarts; no reader may meet a copy the collector cannot clear. */
+ * restarts; no reader may meet a copy the collector cannot clear.
+ *
+ * The cost is two lookups in the collector's tables per entry (the key's
+ * object, its mark bit), a cache miss each in a large heap, so entries are
+ * decided in batches, as settle_batch does: each phase's lookups are
+ * independent, and the processor overlaps their misses.
+ */
+enum { DROP_BATCH = 32 };
+
+/* Drops the copy of keys[j] for each words[j] (a key, or a doubly-weak
+ * value) whose object dies; base[j] says that words[j] is its object's
+ * base, which then needs no lookup. */
+static void drop_batch(const struct gcw_member *m, const gcw_word *words, const gcw_word *keys,
+                       const bool *base, size_t n)
+{
+    void *object[DROP_BATCH];
+    for (size_t j = 0; j < n; j++)
+        object[j] = base[j] ? GC_REVEAL_POINTER(words[j]) : GC_base(GC_REVEAL_POINTER(words[j]));
+    bool dead[DROP_BATCH];
+    for (size_t j = 0; j < n; j++)
+        dead[j] = object[j] != NULL && !GC_is_marked(object[j]);
+    for (size_t j = 0; j < n; j++)
+        if (dead[j])
+            drop_copies(m, keys[j]);
+}
+
 static void drop_dead_copies(const struct gcw_member *m)
 {
     const struct gcw_entries *e = m->entries;
@@ -471,21 +491,35 @@ static void drop_dead_copies(const struct gcw_member *m)
          atomic_load_explicit(&m->indexes->building, memory_order_relaxed) == NULL))
         return;
     bool weak_values = e->kind == GCW_KIND_WEAK_VALUES;
+    /* Keys, and doubly weak, values with the key beside each: a dying
+     * value drops its key's copy. */
+    gcw_word words[DROP_BATCH], keys[DROP_BATCH];
+    bool base[DROP_BATCH];
+    size_t n = 0;
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(e, s)
         for (size_t i = 0; i < s.n; i++) {
             gcw_word k = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
             if (!gcw_word_is_key(k))
                 continue;
-            bool dead = dies(k);
-            if (!dead && weak_values) {
+            words[n] = k;
+            keys[n] = k;
+            base[n++] = gcw_flag_get(&s, i, GCW_KEY_BASE);
+            if (weak_values) {
                 gcw_word v = (gcw_word)atomic_load_explicit(gcw_span_value(&s, i),
                                                             memory_order_relaxed);
-                dead = v != 0 && dies(v);
+                if (v != 0) {
+                    words[n] = v;
+                    keys[n] = k;
+                    base[n++] = false;
+                }
             }
-            if (dead)
-                drop_copies(m, k);
+            if (n + 2 > DROP_BATCH) {
+                drop_batch(m, words, keys, base, n);
+                n = 0;
+            }
         }
+    drop_batch(m, words, keys, base, n);
 }
 
 /* After the ephemeron fixpoint, for a map with a removal callback: entries

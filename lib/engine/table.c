@@ -171,7 +171,8 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
         value = (void *)gcw_key_word(value);
     }
     gcw_seq_write_begin(&t->seq);
-    gcw_entries_set(&t->entries, id, k->word, value, unlink);
+    gcw_entries_set(&t->entries, id, k->word, value, unlink,
+                    !byte_keys && obj == GC_REVEAL_POINTER(k->word));
     gcw_index_set(ix, at, k, id, (gcw_word)value);
     gcw_seq_write_end(&t->seq);
     t->live++;

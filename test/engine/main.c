@@ -26,7 +26,7 @@ size_t add_entry(struct gcw_entries *e, void *key, void *value)
 {
     size_t id = gcw_entries_next_free(e);
     ck_assert(gcw_entries_have_chunk(e, id));
-    gcw_entries_set(e, id, gcw_key_word(key), value, false);
+    gcw_entries_set(e, id, gcw_key_word(key), value, false, false);
     return id;
 }
 
