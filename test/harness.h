@@ -56,5 +56,6 @@ Suite *weakref_suite(void);
 Suite *registry_suite(void);
 Suite *weak_values_suite(void);
 Suite *valmap_suite(void);
+Suite *reuse_suite(void);
 
 #endif

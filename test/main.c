@@ -87,6 +87,7 @@ int main(void)
     srunner_add_suite(sr, registry_suite());
     srunner_add_suite(sr, weak_values_suite());
     srunner_add_suite(sr, valmap_suite());
+    srunner_add_suite(sr, reuse_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
