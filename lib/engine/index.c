@@ -72,7 +72,9 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
     struct gcw_index *ix = gcw_alloc_pointer_free(bytes);
     if (ix == NULL)
         return NULL;
-    memset(ix, 0, bytes);
+    /* Only slot[] needs clearing (all EMPTY): the rest of a slot is written
+     * before anyone reads it. */
+    memset(ix, 0, sizeof(struct gcw_index) + capacity * sizeof(gcw_word));
     ix->capacity = capacity;
     ix->used = 0;
     ix->copies = copies;
@@ -171,6 +173,21 @@ size_t gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, 
     put(ix, i, k, id, value);
     ix->used++;
     return i;
+}
+
+void gcw_index_prefetch(const struct gcw_index *ix, gcw_word hash)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    size_t i = gcw_index_home(ix, hash);
+    __builtin_prefetch(&ix->slot[i], 1);
+    if (ix->second != NULL)
+        __builtin_prefetch(&ix->second[i], 1);
+    if (ix->ids != NULL)
+        __builtin_prefetch(&ix->ids[i], 1);
+#else
+    (void)ix;
+    (void)hash;
+#endif
 }
 
 void gcw_index_drop_copy(struct gcw_index *ix, gcw_word w, gcw_word hash)

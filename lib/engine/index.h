@@ -239,6 +239,10 @@ void gcw_index_delete(struct gcw_index *ix, size_t at);
 size_t gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, size_t id,
                                  gcw_word value);
 
+/* Asks the processor for the lines an add of a key with this hash writes,
+ * so that a rebuild, whose adds land at random, overlaps their misses. */
+void gcw_index_prefetch(const struct gcw_index *ix, gcw_word hash);
+
 /* Makes every copy of ix agree with the entries again: a slot whose entry
  * no longer holds its key (or, doubly weak, its value) becomes DELETED, and
  * the others take their entry's value word. For copies written while a

@@ -41,13 +41,24 @@
 
 #include "consistency.h"
 
+/* Entries whose index lines are asked for ahead of their adds. */
+enum { AHEAD = 8 };
+
+struct pending_add {
+    struct gcw_key k;
+    size_t id;
+    gcw_word value;
+};
+
 /* Mutex held. Adds every live entry to ix, which no reader sees, and frees
  * the entries the collector cleared (not those pending removal). Returns
- * how many it added. */
+ * how many it added. Entries are walked in order and land at random in the
+ * index: each add's lines are prefetched AHEAD adds before it is made. */
 static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
 {
     GCW_ASSERT_HELD(&t->lock);
-    size_t indexed = 0;
+    struct pending_add ring[AHEAD];
+    size_t added = 0;
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(&t->entries, s)
         for (size_t i = 0; i < s.n; i++) {
@@ -55,12 +66,16 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                 continue;
             gcw_word w = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
             if (gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i))) {
-                struct gcw_key k = gcw_stored_key(&t->entries, w);
-                gcw_word value = s.stride == 2 ? (gcw_word)atomic_load_explicit(
-                                                     gcw_span_value(&s, i), memory_order_relaxed)
-                                               : 0;
-                gcw_index_add_unpublished(ix, &k, s.first_id + i, value);
-                indexed++;
+                struct pending_add *p = &ring[added % AHEAD];
+                if (added >= AHEAD)
+                    (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
+                p->k = gcw_stored_key(&t->entries, w);
+                p->id = s.first_id + i;
+                p->value = s.stride == 2 ? (gcw_word)atomic_load_explicit(gcw_span_value(&s, i),
+                                                                           memory_order_relaxed)
+                                         : 0;
+                gcw_index_prefetch(ix, p->k.hash);
+                added++;
             } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
                 /* The collector dropped the link of what died; in a
                  * doubly-weak map the other side may live on, on a link
@@ -70,7 +85,11 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                     gcw_link_unregister_entry(gcw_span_key(&s, i), true);
             }
         }
-    return indexed;
+    for (size_t j = added > AHEAD ? added - AHEAD : 0; j < added; j++) {
+        struct pending_add *p = &ring[j % AHEAD];
+        (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
+    }
+    return added;
 }
 
 /* Mutex held. Fills ix, empty, from the live entries; returns how many. */
