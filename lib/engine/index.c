@@ -34,7 +34,7 @@
  *            rebuilt without it.
  *
  * INVARIANTS (gcw_index_check):
- *   - at most three quarters of the slots are not EMPTY, so every probe
+ *   - at most four fifths of the slots are not EMPTY, so every probe
  *     ends, and `used` counts them;
  *   - a slot naming an entry names one in use (entries.c);
  *   - a slot naming a live entry carries its key's copy (its fingerprint)
@@ -89,6 +89,9 @@ bool gcw_index_probe(struct gcw_index *ix, const struct gcw_entries *e,
                      const struct gcw_key *k, size_t *at, size_t *id)
 {
     size_t reusable = SIZE_MAX;
+    /* The writer will read the slot's entry number and write its value, or
+     * take a slot near home: ask for those lines while the keys' comes. */
+    gcw_index_prefetch(ix, k->hash);
     for (size_t i = gcw_index_home(ix, k->hash);; i = gcw_index_next(ix, i)) {
         _Atomic gcw_word *slot = gcw_islot(ix, i);
         gcw_word s = atomic_load_explicit(slot, memory_order_relaxed);
@@ -123,7 +126,7 @@ bool gcw_index_too_full_for(const struct gcw_index *ix, size_t at)
 {
     bool fills_empty =
         atomic_load_explicit(gcw_islot(ix, at), memory_order_relaxed) == GCW_SLOT_EMPTY;
-    return fills_empty && (ix->used + 1) * 4 > gcw_index_capacity(ix) * 3;
+    return fills_empty && !gcw_index_load_ok(ix->used + 1, gcw_index_capacity(ix));
 }
 
 /* Writes slot i: value copy and entry number first, then the key copy or
@@ -173,21 +176,6 @@ size_t gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, 
     put(ix, i, k, id, value);
     ix->used++;
     return i;
-}
-
-void gcw_index_prefetch(const struct gcw_index *ix, gcw_word hash)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    size_t i = gcw_index_home(ix, hash);
-    __builtin_prefetch(&ix->slot[i], 1);
-    if (ix->second != NULL)
-        __builtin_prefetch(&ix->second[i], 1);
-    if (ix->ids != NULL)
-        __builtin_prefetch(&ix->ids[i], 1);
-#else
-    (void)ix;
-    (void)hash;
-#endif
 }
 
 void gcw_index_drop_copy(struct gcw_index *ix, gcw_word w, gcw_word hash)
@@ -278,7 +266,7 @@ void gcw_index_check_slot(const struct gcw_index *ix, const struct gcw_entries *
     GCW_ASSERT(sl != GCW_SLOT_EMPTY);
     if (sl != GCW_SLOT_DELETED)
         (void)check_naming_slot(ix, e, at, sl, false);
-    GCW_ASSERT(ix->used * 4 <= gcw_index_capacity(ix) * 3);
+    GCW_ASSERT(gcw_index_load_ok(ix->used, gcw_index_capacity(ix)));
 }
 
 size_t gcw_index_check(const struct gcw_index *ix, const struct gcw_entries *e, bool exact)
@@ -292,7 +280,7 @@ size_t gcw_index_check(const struct gcw_index *ix, const struct gcw_entries *e, 
             named += check_naming_slot(ix, e, i, sl, exact);
     }
     GCW_ASSERT(used == ix->used);
-    GCW_ASSERT(used * 4 <= gcw_index_capacity(ix) * 3);
+    GCW_ASSERT(gcw_index_load_ok(used, gcw_index_capacity(ix)));
     return named;
 }
 #endif

@@ -199,9 +199,17 @@ struct gcw_indexes {
  * Leaves DELETED where the copy was. */
 void gcw_index_drop_copy(struct gcw_index *ix, gcw_word w, gcw_word hash);
 
+/* The most slots a probe may find not EMPTY: four fifths. Keys are copies
+ * eight to a cache line, so a miss at that load, about 13 slots on
+ * average, reads two lines; less would cost memory the entries need. */
+static inline bool gcw_index_load_ok(size_t used, size_t capacity)
+{
+    return used * 5 <= capacity * 4;
+}
+
 /* Room for n entries at a load of one half, so that a rebuild is followed by
- * at least a quarter of the capacity in inserts (the index is rebuilt at
- * three quarters); 0 when n is more than an index can hold. */
+ * at least three tenths of the capacity in inserts (the index is rebuilt at
+ * four fifths); 0 when n is more than an index can hold. */
 size_t gcw_index_capacity_for(size_t n);
 
 /* A new index of `capacity` EMPTY slots for the entries e, shaped for
@@ -239,9 +247,23 @@ void gcw_index_delete(struct gcw_index *ix, size_t at);
 size_t gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, size_t id,
                                  gcw_word value);
 
-/* Asks the processor for the lines an add of a key with this hash writes,
- * so that a rebuild, whose adds land at random, overlaps their misses. */
-void gcw_index_prefetch(const struct gcw_index *ix, gcw_word hash);
+/* Asks the processor for the lines a writer's probe for a key with this
+ * hash reads and writes besides the key copies (values, entry numbers),
+ * so that their misses overlap. */
+static inline void gcw_index_prefetch(const struct gcw_index *ix, gcw_word hash)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    size_t i = gcw_index_home(ix, hash);
+    __builtin_prefetch(&ix->slot[i], 1);
+    if (ix->second != NULL)
+        __builtin_prefetch(&ix->second[i], 1);
+    if (ix->ids != NULL)
+        __builtin_prefetch(&ix->ids[i], 1);
+#else
+    (void)ix;
+    (void)hash;
+#endif
+}
 
 /* Makes every copy of ix agree with the entries again: a slot whose entry
  * no longer holds its key (or, doubly weak, its value) becomes DELETED, and

@@ -30,7 +30,7 @@
  * the fill: a collection without the pass after it makes lookups disbelieve
  * the copies (gcw_index_exact).
  *
- * WHEN. A set that would fill the index past three quarters rebuilds it for
+ * WHEN. A set that would fill the index past four fifths rebuilds it for
  * twice the live entries; a set that needs a new chunk of storage first
  * rebuilds if most entries in use are dead, freeing them for reuse; a
  * delete that leaves fewer live entries than an eighth of the index
@@ -41,8 +41,9 @@
 
 #include "consistency.h"
 
-/* Entries whose index lines are asked for ahead of their adds. */
-enum { AHEAD = 8 };
+/* Entries whose index lines are asked for ahead of their adds, in indexes
+ * too large for the caches (below, prefetching only costs instructions). */
+enum { AHEAD = 8, AHEAD_MIN_SLOTS = 1 << 16 };
 
 struct pending_add {
     struct gcw_key k;
@@ -58,6 +59,7 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
 {
     GCW_ASSERT_HELD(&t->lock);
     struct pending_add ring[AHEAD];
+    size_t ahead = ix->capacity >= AHEAD_MIN_SLOTS ? AHEAD : 1;
     size_t added = 0;
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(&t->entries, s)
@@ -66,15 +68,16 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                 continue;
             gcw_word w = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
             if (gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i))) {
-                struct pending_add *p = &ring[added % AHEAD];
-                if (added >= AHEAD)
+                struct pending_add *p = &ring[added % ahead];
+                if (added >= ahead)
                     (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
                 p->k = gcw_stored_key(&t->entries, w);
                 p->id = s.first_id + i;
                 p->value = s.stride == 2 ? (gcw_word)atomic_load_explicit(gcw_span_value(&s, i),
                                                                            memory_order_relaxed)
                                          : 0;
-                gcw_index_prefetch(ix, p->k.hash);
+                if (ahead > 1)
+                    gcw_index_prefetch(ix, p->k.hash);
                 added++;
             } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
                 /* The collector dropped the link of what died; in a
@@ -85,8 +88,8 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                     gcw_link_unregister_entry(gcw_span_key(&s, i), true);
             }
         }
-    for (size_t j = added > AHEAD ? added - AHEAD : 0; j < added; j++) {
-        struct pending_add *p = &ring[j % AHEAD];
+    for (size_t j = added > ahead ? added - ahead : 0; j < added; j++) {
+        struct pending_add *p = &ring[j % ahead];
         (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
     }
     return added;
@@ -128,7 +131,9 @@ int gcw_rebuild(struct gcw_table *t, size_t extra)
     GCW_ASSERT_HELD(&t->lock);
     for (;;) {
         struct gcw_index *old = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
-        size_t live = gcw_entries_count_live(&t->entries);
+        /* The count kept since the last collection, not a walk. */
+        gcw_rebuild_count_live(t);
+        size_t live = t->live;
         size_t capacity = gcw_index_capacity_for(live + extra);
         if (capacity == 0)
             return GCWEAK_ENOMEM;
@@ -139,14 +144,15 @@ int gcw_rebuild(struct gcw_table *t, size_t extra)
             return GCWEAK_OK;
         /* Collections only lower the count; sets made while we allocated
          * may have raised it past what fresh holds. */
-        live = gcw_entries_count_live(&t->entries);
+        gcw_rebuild_count_live(t);
+        live = t->live;
         GC_word counted_at = gcw_collections_settled();
         if (fresh == NULL) {
-            if (old == NULL || (live + extra) * 4 > gcw_index_capacity(old) * 3)
+            if (old == NULL || !gcw_index_load_ok(live + extra, gcw_index_capacity(old)))
                 return GCWEAK_ENOMEM;
             rebuild_in_place(t, old);
         } else {
-            if ((live + extra) * 4 > capacity * 3)
+            if (!gcw_index_load_ok(live + extra, capacity))
                 continue;
             t->live = fill(t, fresh);
             gcw_seq_write_begin(&t->seq);
