@@ -37,7 +37,7 @@ static void *check_locked(void *arg)
     /* Only a rebuild, which holds the mutex throughout, fills another. */
     GCW_ASSERT(atomic_load_explicit(&t->indexes.building, memory_order_relaxed) == NULL);
     if (ix != NULL)
-        GCW_ASSERT(gcw_index_check(ix, e, ix->copies && gcw_index_exact(ix)) == live);
+        GCW_ASSERT(gcw_index_check(ix, e, ix->copies && gcw_index_exact(ix, &t->entries)) == live);
     else
         GCW_ASSERT(live == 0);
     return NULL;

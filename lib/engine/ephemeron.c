@@ -454,10 +454,13 @@ static void drop_copies(const struct gcw_member *m, gcw_word w)
 }
 
 /*
- * After the fixpoint, for every container with key copies, reached or not:
- * the copies of entries whose key dies now, or, doubly weak, whose value
- * does, are dropped. Their links are cleared by GC_finalize after the world
- * restarts; no reader may meet a copy the collector cannot clear.
+ * After the fixpoint, for every container with key copies that the marking
+ * reached: the copies of entries whose key dies now, or, doubly weak, whose
+ * value does, are dropped. Their links are cleared by GC_finalize after the
+ * world restarts; no reader may meet a copy the collector cannot clear. A
+ * container not reached dies now, or is revived by a finalizer with its
+ * copies disbelieved (unreached_gc_no, gcw_index_exact) until refreshed:
+ * walking it would cost as much as a live one for nothing.
  *
  * The cost is two lookups in the collector's tables per entry (the key's
  * object, its mark bit), a cache miss each in a large heap, so entries are
@@ -486,7 +489,7 @@ static void drop_batch(const struct gcw_member *m, const gcw_word *words, const 
 static void drop_dead_copies(const struct gcw_member *m)
 {
     const struct gcw_entries *e = m->entries;
-    if (e->byte_keys ||
+    if (e->byte_keys || e->seen_in_pass != passes + 1 ||
         (atomic_load_explicit(&m->indexes->published, memory_order_relaxed) == NULL &&
          atomic_load_explicit(&m->indexes->building, memory_order_relaxed) == NULL))
         return;

@@ -29,12 +29,15 @@ static inline bool gcw_pass_kept_up(GC_word since)
            atomic_load_explicit(&gcw_pass_missed_gc_no, memory_order_relaxed) <= since;
 }
 
-/* Whether the copies of index ix (index.c) may be believed: every
- * collection since it was begun ran the pass, which drops the copies of
- * the keys it kills. Asked after reading them. */
-static inline bool gcw_index_exact(const struct gcw_index *ix)
+/* Whether the copies of index ix (index.c) over entries e may be
+ * believed: every collection since it was begun ran the pass and found
+ * the container reachable, as the pass drops the copies of the keys it
+ * kills only in containers that live on. Asked after reading them. */
+static inline bool gcw_index_exact(const struct gcw_index *ix, const struct gcw_entries *e)
 {
-    return gcw_pass_kept_up(atomic_load_explicit(&ix->built_gc_no, memory_order_relaxed));
+    GC_word built = atomic_load_explicit(&ix->built_gc_no, memory_order_relaxed);
+    return gcw_pass_kept_up(built) &&
+           atomic_load_explicit(&e->unreached_gc_no, memory_order_relaxed) <= built;
 }
 
 /*

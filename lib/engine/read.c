@@ -54,7 +54,7 @@ bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v
     /* Copies a collection without the pass left unbelieved: once the pass
      * runs again, the first reader here makes them exact for the rest. */
     struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
-    if (ix != NULL && ix->copies && !gcw_index_exact(ix) &&
+    if (ix != NULL && ix->copies && !gcw_index_exact(ix, &t->entries) &&
         gcw_gc_no() == atomic_load_explicit(&gcw_pass_gc_no, memory_order_acquire)) {
         gcw_mutex_lock(&t->lock);
         gcw_copies_restore(t);
@@ -117,7 +117,7 @@ struct gcw_found gcw_table_get_word_slow(struct gcw_table *t, gcw_word w)
             gcw_word word = atomic_load_explicit(gcw_islot_value(ix, at), memory_order_relaxed);
             v = guarded ? GC_REVEAL_POINTER(word) : (void *)word;
         }
-        believed = gcw_index_exact(ix);
+        believed = gcw_index_exact(ix, &t->entries);
     }
     /* Validated after the read: a collection that did not mark the values
      * meanwhile may have reclaimed the value just read. */

@@ -43,7 +43,7 @@
 
 /* Entries whose index lines are asked for ahead of their adds, in indexes
  * too large for the caches (below, prefetching only costs instructions). */
-enum { AHEAD = 8, AHEAD_MIN_SLOTS = 1 << 16 };
+enum { AHEAD = 8, AHEAD_MIN_SLOTS = 1 << 15 };
 
 struct pending_add {
     struct gcw_key k;
@@ -59,7 +59,7 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
 {
     GCW_ASSERT_HELD(&t->lock);
     struct pending_add ring[AHEAD];
-    size_t ahead = ix->capacity >= AHEAD_MIN_SLOTS ? AHEAD : 1;
+    bool ahead = ix->capacity >= AHEAD_MIN_SLOTS;
     size_t added = 0;
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(&t->entries, s)
@@ -68,16 +68,20 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                 continue;
             gcw_word w = atomic_load_explicit(gcw_span_key(&s, i), memory_order_relaxed);
             if (gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i))) {
-                struct pending_add *p = &ring[added % ahead];
-                if (added >= ahead)
-                    (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
-                p->k = gcw_stored_key(&t->entries, w);
-                p->id = s.first_id + i;
-                p->value = s.stride == 2 ? (gcw_word)atomic_load_explicit(gcw_span_value(&s, i),
-                                                                           memory_order_relaxed)
-                                         : 0;
-                if (ahead > 1)
+                struct pending_add next = {
+                    gcw_stored_key(&t->entries, w), s.first_id + i,
+                    s.stride == 2 ? (gcw_word)atomic_load_explicit(gcw_span_value(&s, i),
+                                                                   memory_order_relaxed)
+                                  : 0};
+                if (!ahead) {
+                    (void)gcw_index_add_unpublished(ix, &next.k, next.id, next.value);
+                } else {
+                    struct pending_add *p = &ring[added % AHEAD];
+                    if (added >= AHEAD)
+                        (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
+                    *p = next;
                     gcw_index_prefetch(ix, p->k.hash);
+                }
                 added++;
             } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
                 /* The collector dropped the link of what died; in a
@@ -88,10 +92,11 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                     gcw_link_unregister_entry(gcw_span_key(&s, i), true);
             }
         }
-    for (size_t j = added > ahead ? added - ahead : 0; j < added; j++) {
-        struct pending_add *p = &ring[j % ahead];
-        (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
-    }
+    if (ahead)
+        for (size_t j = added > AHEAD ? added - AHEAD : 0; j < added; j++) {
+            struct pending_add *p = &ring[j % AHEAD];
+            (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
+        }
     return added;
 }
 

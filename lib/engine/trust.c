@@ -41,7 +41,7 @@ static void stamp(struct gcw_table *t, GC_word now)
     struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
     if (t->entries.kind != GCW_KIND_WEAK_VALUES &&
         !atomic_load_explicit(&t->entries.removals_pending, memory_order_acquire) &&
-        (ix == NULL || !ix->copies || gcw_index_exact(ix)) && gcw_gc_no() == now)
+        (ix == NULL || !ix->copies || gcw_index_exact(ix, &t->entries)) && gcw_gc_no() == now)
         atomic_store_explicit(&t->reads_ok_at, now, memory_order_relaxed);
 }
 
@@ -91,12 +91,10 @@ bool gcw_values_drop_suspect(struct gcw_table *t)
     return warn;
 }
 
-void gcw_copies_restore(struct gcw_table *t)
+void gcw_copies_refresh(struct gcw_table *t, struct gcw_index *ix)
 {
     GCW_ASSERT_HELD(&t->lock);
-    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
-    if (ix == NULL || !ix->copies || gcw_index_exact(ix) ||
-        gcw_gc_no() != atomic_load_explicit(&gcw_pass_gc_no, memory_order_acquire))
+    if (gcw_gc_no() != atomic_load_explicit(&gcw_pass_gc_no, memory_order_acquire))
         return;
     /* Every collection counted by then has cleared the key words of what
      * it killed, so the refresh drops each copy left of them; the pass

@@ -47,8 +47,16 @@ bool gcw_values_drop_suspect(struct gcw_table *t);
 void gcw_values_warn_dropped(void);
 
 /* Mutex held. Makes the published index's copies exact again if a
- * collection ran without the pass since they were made, once the pass runs
- * again; until then lookups check the entries. */
-void gcw_copies_restore(struct gcw_table *t);
+ * collection ran without the pass, or found the container unreachable,
+ * since they were made, once the pass runs again; until then lookups check
+ * the entries. Inline the common case, nothing to do; the refresh apart. */
+void gcw_copies_refresh(struct gcw_table *t, struct gcw_index *ix);
+
+static inline void gcw_copies_restore(struct gcw_table *t)
+{
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
+    if (ix != NULL && ix->copies && !gcw_index_exact(ix, &t->entries))
+        gcw_copies_refresh(t, ix);
+}
 
 #endif /* GCWEAK_TRUST_H */
