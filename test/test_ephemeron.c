@@ -194,7 +194,13 @@ START_TEST(long_live_chain_survives_whole_then_dies_whole)
     ck_assert_uint_eq(gcweak_map_size(m), CHAIN);
     walk_chain_apart(m, root[0]);
     root[0] = NULL;
-    collect(1);
+    /* More than one collection: a single stale copy of a middle key, in a
+     * register or a scanned slot at the moment of one collection, keeps the
+     * whole tail behind it alive (seen three times in loaded runs under
+     * GC_DEBUG and finalizers on demand: 22,345 to 54,906 of 100,000). A
+     * pass that settled chains a bounded number of links per collection
+     * would still keep nearly all of them after three. */
+    collect(3);
     ck_assert_uint_le(gcweak_map_size(m), TOLERATED(CHAIN));
     ck_assert_int_ge(atomic_load(&finalized), CHAIN - TOLERATED(CHAIN));
 }

@@ -475,12 +475,16 @@ enum { DROP_BATCH = 32 };
 static void drop_batch(const struct gcw_member *m, const gcw_word *words, const gcw_word *keys,
                        const bool *base, size_t n)
 {
-    void *object[DROP_BATCH];
+    /* Static, and cleared after use, like the settle batch: revealed
+     * pointers left in a stack frame could be found by a later collection's
+     * scan of this thread and keep what they point to alive. */
+    static void *object[DROP_BATCH];
     for (size_t j = 0; j < n; j++)
         object[j] = base[j] ? GC_REVEAL_POINTER(words[j]) : GC_base(GC_REVEAL_POINTER(words[j]));
     bool dead[DROP_BATCH];
     for (size_t j = 0; j < n; j++)
         dead[j] = object[j] != NULL && !GC_is_marked(object[j]);
+    memset(object, 0, n * sizeof object[0]);
     for (size_t j = 0; j < n; j++)
         if (dead[j])
             drop_copies(m, keys[j]);

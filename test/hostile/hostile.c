@@ -125,7 +125,8 @@ static int callback_frees_keys(void)
         fill_dying(m, DYING, 4096, true);
         /* The table grows when an insert into a never-used slot would leave
          * less than a quarter of them: stop one short of that. */
-        while ((slots_used(m) + 1) * 4 <= capacity_of(m) * 3 && n_kept < KEPT_MAX - 1) {
+        /* The index grows when a set would fill more than four fifths. */
+        while ((slots_used(m) + 1) * 5 <= capacity_of(m) * 4 && n_kept < KEPT_MAX - 1) {
             REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
             CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
             n_kept++;
@@ -211,7 +212,8 @@ static int collection_inside_growth(void)
         GC_disable();
         fill_doomed(m, DOOMED, 4096);
         size_t n_kept = 0;
-        while ((slots_used(m) + 1) * 4 <= capacity_of(m) * 3 && n_kept < KEPT_MAX - 1) {
+        /* The index grows when a set would fill more than four fifths. */
+        while ((slots_used(m) + 1) * 5 <= capacity_of(m) * 4 && n_kept < KEPT_MAX - 1) {
             REQUIRE((kept[n_kept] = GC_MALLOC(16)) != NULL);
             CHECK(gcweak_map_set(m, kept[n_kept], (void *)1) == GCWEAK_OK);
             n_kept++;
