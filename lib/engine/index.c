@@ -212,10 +212,11 @@ void gcw_index_refresh(struct gcw_index *ix, const struct gcw_entries *e)
             continue;
         }
         if (ix->values)
-            atomic_store_explicit(gcw_islot_value(ix, i),
-                                  atomic_load_explicit((_Atomic gcw_word *)(key + 1),
-                                                       memory_order_relaxed),
-                                  memory_order_relaxed);
+            atomic_store_explicit(
+                gcw_islot_value(ix, i),
+                gcw_value_copy(e->kind, atomic_load_explicit((_Atomic gcw_word *)(key + 1),
+                                                             memory_order_relaxed)),
+                memory_order_relaxed);
     }
 }
 
@@ -244,7 +245,8 @@ static bool check_naming_slot(const struct gcw_index *ix, const struct gcw_entri
         GCW_ASSERT(sl == w);
         if (ix->values)
             GCW_ASSERT(atomic_load_explicit(gcw_islot_value(ix, i), memory_order_relaxed) ==
-                       atomic_load_explicit((_Atomic gcw_word *)(key + 1), memory_order_relaxed));
+                       gcw_value_copy(e->kind, atomic_load_explicit((_Atomic gcw_word *)(key + 1),
+                                                                    memory_order_relaxed)));
     } else {
         GCW_ASSERT(gcw_packed_has(sl, k.fingerprint));
     }

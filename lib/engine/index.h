@@ -45,6 +45,16 @@ static inline _Atomic gcw_word *gcw_islot(const struct gcw_index *ix, size_t i)
     return (_Atomic gcw_word *)&ix->slot[i];
 }
 
+/* The value copy of an entry's value word: the word itself, or revealed for
+ * a doubly-weak map, whose entries hold values disguised on links. The
+ * index is pointer-free memory, so a revealed copy keeps nothing alive. */
+static inline gcw_word gcw_value_copy(enum gcw_kind kind, gcw_word entry_value)
+{
+    return kind == GCW_KIND_WEAK_VALUES && entry_value != 0
+               ? (gcw_word)GC_REVEAL_POINTER(entry_value)
+               : entry_value;
+}
+
 /* Slot i's value copy (word-keyed maps). */
 static inline _Atomic gcw_word *gcw_islot_value(const struct gcw_index *ix, size_t i)
 {

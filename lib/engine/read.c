@@ -113,10 +113,8 @@ struct gcw_found gcw_table_get_word_slow(struct gcw_table *t, gcw_word w)
     if (ix != NULL) {
         size_t at = 0;
         found = gcw_index_find_copy(ix, w, k.hash, &at);
-        if (found && ix->values) {
-            gcw_word word = atomic_load_explicit(gcw_islot_value(ix, at), memory_order_relaxed);
-            v = guarded ? GC_REVEAL_POINTER(word) : (void *)word;
-        }
+        if (found && ix->values)
+            v = (void *)atomic_load_explicit(gcw_islot_value(ix, at), memory_order_relaxed);
         believed = gcw_index_exact(ix, &t->entries);
     }
     /* Validated after the read: a collection that did not mark the values

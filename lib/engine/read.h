@@ -68,6 +68,7 @@ struct gcw_found gcw_table_get_word_slow(struct gcw_table *t, gcw_word w);
  */
 static GCW_ALWAYS_INLINE struct gcw_found gcw_table_get_word(struct gcw_table *t, gcw_word w)
 {
+    unsigned deciding = gcw_read_guarded_begin();
     unsigned s = gcw_seq_read_begin(&t->seq);
     struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
     struct gcw_found r = {false, NULL};
@@ -77,7 +78,7 @@ static GCW_ALWAYS_INLINE struct gcw_found gcw_table_get_word(struct gcw_table *t
         if (ix->values)
             r.value = (void *)atomic_load_explicit(gcw_islot_value(ix, at), memory_order_relaxed);
     }
-    if (gcw_reads_ok(t, s))
+    if (gcw_reads_ok(t, s, deciding))
         return r;
     return gcw_table_get_word_slow(t, w);
 }

@@ -70,8 +70,9 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
             if (gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i))) {
                 struct pending_add next = {
                     gcw_stored_key(&t->entries, w), s.first_id + i,
-                    s.stride == 2 ? (gcw_word)atomic_load_explicit(gcw_span_value(&s, i),
-                                                                   memory_order_relaxed)
+                    s.stride == 2 ? gcw_value_copy(t->entries.kind,
+                                                   (gcw_word)atomic_load_explicit(
+                                                       gcw_span_value(&s, i), memory_order_relaxed))
                                   : 0};
                 if (!ahead) {
                     (void)gcw_index_add_unpublished(ix, &next.k, next.id, next.value);

@@ -97,12 +97,11 @@ static void update_present(struct gcw_table *t, struct gcw_index *ix, size_t at,
             size_t i = gcw_entries_span_of(&t->entries, id, &s);
             gcw_flag_set(&s, i, GCW_UNLINK, true);
         }
-        value = (void *)gcw_key_word(value);
     }
     /* Pointer-free memory: no write barrier. The old value may die now;
      * the new one is in the caller's frame until the store is visible. */
     gcw_seq_write_begin(&t->seq);
-    atomic_store_explicit(slot, value, memory_order_relaxed);
+    atomic_store_explicit(slot, weak ? (void *)gcw_key_word(value) : value, memory_order_relaxed);
     gcw_index_set_value(ix, at, (gcw_word)value);
     gcw_seq_write_end(&t->seq);
     GCW_CHECK_WRITE(t, id, at);
@@ -158,6 +157,7 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
             return rc;
         unlink = gcw_key_object_needs_unlink(obj);
     }
+    void *stored = value;
     if (t->entries.kind == GCW_KIND_WEAK_VALUES) {
         /* The value, disguised, on a link of its own. */
         void *value_obj = gcw_key_object(value);
@@ -168,10 +168,10 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
             return rc;
         }
         unlink |= gcw_key_object_needs_unlink(value_obj);
-        value = (void *)gcw_key_word(value);
+        stored = (void *)gcw_key_word(value);
     }
     gcw_seq_write_begin(&t->seq);
-    gcw_entries_set(&t->entries, id, k->word, value, unlink,
+    gcw_entries_set(&t->entries, id, k->word, stored, unlink,
                     !byte_keys && obj == GC_REVEAL_POINTER(k->word));
     gcw_index_set(ix, at, k, id, (gcw_word)value);
     gcw_seq_write_end(&t->seq);

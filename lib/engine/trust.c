@@ -39,8 +39,7 @@ static bool values_suspect_now(struct gcw_table *t)
 static void stamp(struct gcw_table *t, GC_word now)
 {
     struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
-    if (t->entries.kind != GCW_KIND_WEAK_VALUES &&
-        !atomic_load_explicit(&t->entries.removals_pending, memory_order_acquire) &&
+    if (!atomic_load_explicit(&t->entries.removals_pending, memory_order_acquire) &&
         (ix == NULL || !ix->copies || gcw_index_exact(ix, &t->entries)) && gcw_gc_no() == now)
         atomic_store_explicit(&t->reads_ok_at, now, memory_order_relaxed);
 }

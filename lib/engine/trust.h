@@ -11,16 +11,19 @@
 bool gcw_values_recheck(struct gcw_table *t, GC_word now);
 
 /* Stamps t's reads_ok_at with the collection count if a lock-free read
- * needs no check but the sequence's: values not suspect, the published
- * index's copies exact, no removal waiting, and no doubly-weak values
- * (whose reads the deciding window guards, never the stamp). */
+ * needs no check but the sequence's and the deciding window's: values not
+ * suspect, the published index's copies exact, no removal waiting. */
 void gcw_reads_restamp(struct gcw_table *t);
 
-/* Whether a lock-free read of t that began with sequence s may stand on
- * the stamp alone; otherwise the slow path checks everything. */
-static GCW_ALWAYS_INLINE bool gcw_reads_ok(struct gcw_table *t, unsigned s)
+/* Whether a lock-free read of t that began with sequence s and window
+ * count `deciding` may stand on the stamp alone; otherwise the slow path
+ * checks everything. The window is checked for every kind, so that one
+ * test serves them all: a doubly-weak value copy read outside it is of an
+ * object that was marked (ephemeron.h). */
+static GCW_ALWAYS_INLINE bool gcw_reads_ok(struct gcw_table *t, unsigned s, unsigned deciding)
 {
-    return gcw_seq_read_valid(&t->seq, s) &&
+    return gcw_seq_read_valid(&t->seq, s) && (deciding & 1u) == 0 &&
+           atomic_load_explicit(&gcw_pass_deciding, memory_order_relaxed) == deciding &&
            gcw_gc_no() == atomic_load_explicit(&t->reads_ok_at, memory_order_relaxed);
 }
 
