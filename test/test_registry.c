@@ -254,9 +254,10 @@ START_TEST(callbacks_may_register_and_unregister)
 {
     struct reentry *re = GC_MALLOC_UNCOLLECTABLE(sizeof *re);
     ck_assert_ptr_nonnull(re);
-    re->keep = key_array(64);
-    re->token = new_key(16);
-    re->r = gcweak_registry_new(reenter, re);
+    /* Heap memory: stores dirty their page, for manual dirty bits. */
+    re->keep = key_array(64); /* malloc'd: no collector object */
+    GC_PTR_STORE_AND_DIRTY(&re->token, new_key(16));
+    GC_PTR_STORE_AND_DIRTY(&re->r, gcweak_registry_new(reenter, re));
     ck_assert_ptr_nonnull(re->r);
     register_dying_plain(re->r, 500);
     collect(3);

@@ -349,7 +349,7 @@ START_TEST(readers_never_get_a_value_being_reclaimed)
 {
     gcweak_valmap **m = GC_MALLOC_UNCOLLECTABLE(sizeof *m);
     ck_assert_ptr_nonnull(m);
-    *m = new_valmap();
+    GC_PTR_STORE_AND_DIRTY(m, new_valmap()); /* heap memory: dirty its page */
     struct race r = {publish_named, read_named, *m};
     race_readers_with_collections(&r, SLOTS, ROUNDS);
 }

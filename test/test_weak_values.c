@@ -241,8 +241,11 @@ START_TEST(readers_never_get_a_value_being_reclaimed)
 {
     struct slots *s = GC_MALLOC_UNCOLLECTABLE(sizeof *s);
     ck_assert_ptr_nonnull(s);
-    s->map = new_doubly_weak();
-    s->keys = key_array(SLOTS);
+    /* Heap memory: under manual dirty bits a store the collector is not
+     * told of may be missed by an incremental collection, which then
+     * reclaims the map while the test uses it. */
+    GC_PTR_STORE_AND_DIRTY(&s->map, new_doubly_weak());
+    s->keys = key_array(SLOTS); /* malloc'd: no collector object */
     for (size_t i = 0; i < SLOTS; i++)
         s->keys[i] = new_key(16);
     struct race r = {publish_value, read_value, s};

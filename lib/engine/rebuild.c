@@ -109,6 +109,7 @@ static size_t fill(struct gcw_table *t, struct gcw_index *ix)
     /* Seen by the next pass before any key word is read: a store, then a
      * full fence, then the load of the window's count. */
     atomic_store_explicit(&t->indexes.building, ix, memory_order_seq_cst);
+    gcw_note_store(&t->indexes.building, ix);
     unsigned deciding = atomic_load_explicit(&gcw_pass_deciding, memory_order_seq_cst);
     size_t n = index_live_entries(t, ix);
     if ((deciding & 1u) != 0 ||
