@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: set up a fresh Debian/Ubuntu machine, build gcweak-bench and
 # run its default suite (gcweak, a strong table, the obvious weak table,
-# Guile 3.0 and V8 when present), then gcweak's weak references and
-# registries against theirs (V8's and Python's when present) at two sizes.
+# the card's table, Guile 3.0 and V8 when present), then gcweak's weak
+# references and registries against theirs (V8's and Python's when present)
+# at two sizes.
 # Writes build/bench/report.md, build/bench/results.json and
 # build/bench/chart.svg, the same in build/bench/weak/, and prints the
 # tables.

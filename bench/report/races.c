@@ -47,7 +47,7 @@ static const race registry_races[] = {
   { "reg_gc_cost", "ns_per_entry", "extra collection time per registration", "ns", false },
 };
 
-static const char *const map_peers[] = { "naive", "guile", "v8" };
+static const char *const map_peers[] = { "naive", "card", "guile", "v8" };
 static const char *const ref_peers[] = { "box", "v8-ref", "python-ref" };
 static const char *const registry_peers[] = { "v8-reg", "python-reg" };
 

@@ -27,6 +27,7 @@ static const series_style styles[] = {
   { "gcweak", "gcweak", "gcweak", "#d62728", "", 3.0 },
   { "gcweak-wk", "gcweak, weak-key mode", "weak-key", "#d62728", "2,3", 1.5 },
   { "naive", "obvious weak table", "obvious", "#1f77b4", "", 1.5 },
+  { "card", "the card's table", "card", "#e377c2", "", 1.5 },
   { "guile", "Guile 3.0 weak-key table", "Guile", "#2ca02c", "", 1.5 },
   { "v8", "V8 WeakMap", "V8", "#ff7f0e", "", 1.5 },
   { "gcweak-dw", "gcweak, doubly-weak", "doubly-weak", "#8c564b", "", 1.5 },

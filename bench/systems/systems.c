@@ -31,6 +31,7 @@ static const bench_system *const table[] = {
   &bench_sys_gcweak,
   &bench_sys_gcweak_weak_keys,
   &bench_sys_naive,
+  &bench_sys_card,
 #ifdef BENCH_HAVE_GUILE
   &bench_sys_guile,
 #else

@@ -31,6 +31,7 @@ extern const bench_system bench_sys_floor;
 extern const bench_system bench_sys_gcweak;
 extern const bench_system bench_sys_gcweak_weak_keys;
 extern const bench_system bench_sys_naive;
+extern const bench_system bench_sys_card;
 #ifdef BENCH_HAVE_GUILE
 extern const bench_system bench_sys_guile;
 #endif
