@@ -485,8 +485,12 @@ static void v_reclaim_half(vctx *c)
     with[r] = o.ms;
     per[r] = (o.ms - base[r]) * 1e6 / (double)c->n;
     vcheck(c, WL_RECLAIM_HALF, "live values found", o.kept_found, kept);
+    /* gcweak's maps are judged (a warning fails the run); a peer's
+     * retention is reported: the obvious weak-value table kept a quarter of
+     * its dropped entries through three collections in a Release build. */
+    bool judged = strncmp(c->sys->name, "gcweak", 6) == 0 || strcmp(c->sys->name, "valmap") == 0;
     if (o.left < kept || (double)(o.left - kept) > RELEASE_TOLERANCE * (double)dropped)
-      emit_note("warn", c->sys->name, "reclaim_half at N=%zu: %zu entries left, "
+      emit_note(judged ? "warn" : "info", c->sys->name, "reclaim_half at N=%zu: %zu entries left, "
                 "expected %zu (at most %.0f%% of the %zu dropped may survive)",
                 c->n, o.left, kept, 100 * RELEASE_TOLERANCE, dropped);
   }
