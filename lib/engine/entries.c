@@ -305,6 +305,16 @@ size_t gcw_entries_bytes(const struct gcw_entries *e)
 /* ------------------------------------------------------------ the check */
 
 #ifdef GCWEAK_ASSERTS
+/* The base-key flag: only on an entry in use, whose key is its object's
+ * base (interior keys and GC_DEBUG ones are not). */
+static void check_key_base(const struct gcw_span *s, size_t i, gcw_word k, bool used)
+{
+    if (!gcw_flag_get(s, i, GCW_KEY_BASE))
+        return;
+    GCW_ASSERT(used);
+    GCW_ASSERT(!gcw_word_is_key(k) || GC_base(GC_REVEAL_POINTER(k)) == GC_REVEAL_POINTER(k));
+}
+
 /* Entry i of span s is in one of the states above: a free entry holds no
  * key, no value and no flag; one pending removal is in use and holds no
  * key. Returns whether it is in use. */
@@ -314,10 +324,7 @@ static bool check_entry(const struct gcw_span *s, size_t i)
     bool used = gcw_flag_get(s, i, GCW_IN_USE);
     GCW_ASSERT(used || !gcw_word_is_key(k));
     GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_UNLINK));
-    GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_KEY_BASE));
-    /* A key's object is its base or holds it (interior keys, GC_DEBUG). */
-    GCW_ASSERT(!gcw_flag_get(s, i, GCW_KEY_BASE) || !gcw_word_is_key(k) ||
-               GC_base(GC_REVEAL_POINTER(k)) == GC_REVEAL_POINTER(k));
+    check_key_base(s, i, k, used);
     GCW_ASSERT(used || !gcw_flag_get(s, i, GCW_PENDING_REMOVAL));
     GCW_ASSERT(used || s->stride == 1 ||
                atomic_load_explicit(gcw_span_value(s, i), memory_order_relaxed) == NULL);
