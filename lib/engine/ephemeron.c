@@ -500,7 +500,8 @@ static void drop_dead_copies(const struct gcw_member *m)
     bool weak_values = e->kind == GCW_KIND_WEAK_VALUES;
     /* Keys, and doubly weak, values with the key beside each: a dying
      * value drops its key's copy. */
-    gcw_word words[DROP_BATCH], keys[DROP_BATCH];
+    gcw_word words[DROP_BATCH];
+    gcw_word keys[DROP_BATCH];
     bool base[DROP_BATCH];
     size_t n = 0;
     struct gcw_span s;

@@ -228,6 +228,35 @@ void gcw_index_refresh(struct gcw_index *ix, const struct gcw_entries *e)
  * holds no EMPTY slot, and the key's probe finds this entry; when it is
  * dead, the copies are not exact (the pass drops those of dead keys). Returns
  * whether it is live. */
+/* Slot i's words for the live entry whose key word is at `key`. */
+static void check_slot_words(const struct gcw_index *ix, const struct gcw_entries *e, size_t i,
+                             gcw_word sl, _Atomic gcw_word *key, const struct gcw_key *k)
+{
+    if (!ix->copies) {
+        GCW_ASSERT(gcw_packed_has(sl, k->fingerprint));
+        return;
+    }
+    GCW_ASSERT(sl == atomic_load_explicit(key, memory_order_relaxed));
+    if (!ix->values)
+        return;
+    gcw_word v = atomic_load_explicit((_Atomic gcw_word *)(key + 1), memory_order_relaxed);
+    GCW_ASSERT(atomic_load_explicit(gcw_islot_value(ix, i), memory_order_relaxed) ==
+               gcw_value_copy(e->kind, v));
+}
+
+/* Key k of entry id, named from slot i: reached from its home through no
+ * EMPTY slot, and found there by both lookups. */
+static void check_found(const struct gcw_index *ix, const struct gcw_entries *e, size_t i,
+                        size_t id, const struct gcw_key *k, bool exact)
+{
+    for (size_t j = gcw_index_home(ix, k->hash); j != i; j = gcw_index_next(ix, j))
+        GCW_ASSERT(atomic_load_explicit(gcw_islot(ix, j), memory_order_relaxed) != GCW_SLOT_EMPTY);
+    size_t again = 0;
+    GCW_ASSERT(gcw_index_find(ix, e, k, &again) != NULL && again == id);
+    size_t at = 0;
+    GCW_ASSERT(!ix->copies || !exact || (gcw_index_find_copy(ix, k->word, k->hash, &at) && at == i));
+}
+
 static bool check_naming_slot(const struct gcw_index *ix, const struct gcw_entries *e, size_t i,
                               gcw_word sl, bool exact)
 {
@@ -241,23 +270,8 @@ static bool check_naming_slot(const struct gcw_index *ix, const struct gcw_entri
         return false;
     }
     struct gcw_key k = gcw_stored_key(e, w);
-    if (ix->copies) {
-        GCW_ASSERT(sl == w);
-        if (ix->values)
-            GCW_ASSERT(atomic_load_explicit(gcw_islot_value(ix, i), memory_order_relaxed) ==
-                       gcw_value_copy(e->kind, atomic_load_explicit((_Atomic gcw_word *)(key + 1),
-                                                                    memory_order_relaxed)));
-    } else {
-        GCW_ASSERT(gcw_packed_has(sl, k.fingerprint));
-    }
-    for (size_t j = gcw_index_home(ix, k.hash); j != i; j = gcw_index_next(ix, j))
-        GCW_ASSERT(atomic_load_explicit(gcw_islot(ix, j), memory_order_relaxed) != GCW_SLOT_EMPTY);
-    size_t again = 0;
-    GCW_ASSERT(gcw_index_find(ix, e, &k, &again) != NULL && again == id);
-    if (ix->copies && exact) {
-        size_t at = 0;
-        GCW_ASSERT(gcw_index_find_copy(ix, k.word, k.hash, &at) && at == i);
-    }
+    check_slot_words(ix, e, i, sl, key, &k);
+    check_found(ix, e, i, id, &k, exact);
     return true;
 }
 

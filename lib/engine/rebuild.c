@@ -39,6 +39,8 @@
  */
 #include "rebuild.h"
 
+#include <string.h>
+
 #include "consistency.h"
 
 /* Entries whose index lines are asked for ahead of their adds, in indexes
@@ -51,6 +53,32 @@ struct pending_add {
     gcw_word value;
 };
 
+/* The add-th live entry, next: added now, or with a ring, queued behind
+ * the AHEAD before it, whose oldest is added and whose lines are asked for. */
+static void add_live(struct gcw_index *ix, struct pending_add *ring, size_t add,
+                     const struct pending_add *next)
+{
+    if (ring == NULL) {
+        (void)gcw_index_add_unpublished(ix, &next->k, next->id, next->value);
+        return;
+    }
+    struct pending_add *p = &ring[add % AHEAD];
+    if (add >= AHEAD)
+        (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
+    *p = *next;
+    gcw_index_prefetch(ix, p->k.hash);
+}
+
+/* Mutex held. Frees dead entry i of span s: the collector dropped the link
+ * of what died; in a doubly-weak map the other side may live on, on a link
+ * that must go if it may be freed explicitly (keys.c). */
+static void free_dead(struct gcw_table *t, const struct gcw_span *s, size_t i)
+{
+    if (gcw_entries_delete(&t->entries, s->first_id + i) &&
+        t->entries.kind == GCW_KIND_WEAK_VALUES)
+        gcw_link_unregister_entry(gcw_span_key(s, i), true);
+}
+
 /* Mutex held. Adds every live entry to ix, which no reader sees, and frees
  * the entries the collector cleared (not those pending removal). Returns
  * how many it added. Entries are walked in order and land at random in the
@@ -59,6 +87,7 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
 {
     GCW_ASSERT_HELD(&t->lock);
     struct pending_add ring[AHEAD];
+    memset(ring, 0, sizeof ring);
     bool ahead = ix->capacity >= AHEAD_MIN_SLOTS;
     size_t added = 0;
     struct gcw_span s;
@@ -74,23 +103,9 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                                                    (gcw_word)atomic_load_explicit(
                                                        gcw_span_value(&s, i), memory_order_relaxed))
                                   : 0};
-                if (!ahead) {
-                    (void)gcw_index_add_unpublished(ix, &next.k, next.id, next.value);
-                } else {
-                    struct pending_add *p = &ring[added % AHEAD];
-                    if (added >= AHEAD)
-                        (void)gcw_index_add_unpublished(ix, &p->k, p->id, p->value);
-                    *p = next;
-                    gcw_index_prefetch(ix, p->k.hash);
-                }
-                added++;
+                add_live(ix, ahead ? ring : NULL, added++, &next);
             } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
-                /* The collector dropped the link of what died; in a
-                 * doubly-weak map the other side may live on, on a link
-                 * that must go if it may be freed explicitly (keys.c). */
-                if (gcw_entries_delete(&t->entries, s.first_id + i) &&
-                    t->entries.kind == GCW_KIND_WEAK_VALUES)
-                    gcw_link_unregister_entry(gcw_span_key(&s, i), true);
+                free_dead(t, &s, i);
             }
         }
     if (ahead)
