@@ -86,7 +86,7 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
 }
 
 bool gcw_index_probe(struct gcw_index *ix, const struct gcw_entries *e,
-                     const struct gcw_key *k, size_t *at, size_t *id)
+                     const struct gcw_key *k, bool exact, size_t *at, size_t *id)
 {
     size_t reusable = SIZE_MAX;
     /* The writer will read the slot's entry number and write its value, or
@@ -107,6 +107,14 @@ bool gcw_index_probe(struct gcw_index *ix, const struct gcw_entries *e,
         if (ix->copies ? s != k->word : !gcw_packed_has(s, k->fingerprint))
             continue;
         size_t n = gcw_islot_entry(ix, i, s);
+        if (exact && ix->copies) {
+            /* The reader's reasoning: the key is live, so a copy of its word
+             * is of it. The entry's line is then only written, which does
+             * not wait for it. */
+            *at = i;
+            *id = n;
+            return true;
+        }
         if (gcw_entry_matches(e, gcw_entry_key(e, n), k)) {
             *at = i;
             *id = n;
@@ -156,12 +164,6 @@ void gcw_index_set(struct gcw_index *ix, size_t at, const struct gcw_key *k, siz
     put(ix, at, k, id, value);
 }
 
-void gcw_index_set_value(struct gcw_index *ix, size_t at, gcw_word value)
-{
-    if (ix->values)
-        atomic_store_explicit(gcw_islot_value(ix, at), value, memory_order_relaxed);
-}
-
 void gcw_index_delete(struct gcw_index *ix, size_t at)
 {
     atomic_store_explicit(gcw_islot(ix, at), GCW_SLOT_DELETED, memory_order_relaxed);
@@ -176,6 +178,29 @@ size_t gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, 
     put(ix, i, k, id, value);
     ix->used++;
     return i;
+}
+
+size_t gcw_index_add_slots_of(struct gcw_index *ix, const struct gcw_index *from)
+{
+    GCW_ASSERT(ix->copies && from->copies && ix->values == from->values);
+    size_t added = 0;
+    for (size_t j = 0; j < from->capacity; j++) {
+        gcw_word w = atomic_load_explicit(&from->slot[j], memory_order_relaxed);
+        if (w == GCW_SLOT_EMPTY || w == GCW_SLOT_DELETED)
+            continue;
+        size_t i = gcw_index_home(ix, gcw_word_hash(w));
+        while (atomic_load_explicit(&ix->slot[i], memory_order_relaxed) != GCW_SLOT_EMPTY)
+            i = gcw_index_next(ix, i);
+        ix->ids[i] = from->ids[j];
+        if (ix->values)
+            atomic_store_explicit(&ix->second[i],
+                                  atomic_load_explicit(&from->second[j], memory_order_relaxed),
+                                  memory_order_relaxed);
+        atomic_store_explicit(&ix->slot[i], w, memory_order_release);
+        added++;
+    }
+    ix->used += added;
+    return added;
 }
 
 void gcw_index_drop_copy(struct gcw_index *ix, gcw_word w, gcw_word hash)

@@ -231,13 +231,15 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity);
 /* ---------------------------------------------------------- writers
  * Serialised by the caller (the table holds its mutex and asserts it). */
 
-/* The writer's probe for k: true with *at = its slot and *id = its entry
- * when present; otherwise false with *at = where a set puts it (the first
- * DELETED slot on the probe path, else the EMPTY one that ended it). Every
- * match is checked in the entry; a copy the entry no longer holds (left by
- * a collection that did not run the pass) is dropped on the way. */
+/* The writer's probe for k, a live key: true with *at = its slot and *id =
+ * its entry when present; otherwise false with *at = where a set puts it
+ * (the first DELETED slot on the probe path, else the EMPTY one that ended
+ * it). `exact`: the copies are exact (gcw_index_exact), so that a copy's
+ * match is believed. Otherwise every match is checked in the entry, and a
+ * copy the entry no longer holds (left by a collection that did not run
+ * the pass) is dropped on the way. */
 bool gcw_index_probe(struct gcw_index *ix, const struct gcw_entries *e,
-                     const struct gcw_key *k, size_t *at, size_t *id);
+                     const struct gcw_key *k, bool exact, size_t *at, size_t *id);
 
 /* Whether putting a new key at slot `at` would fill more than three
  * quarters of the slots, the most linear probing is kept at. */
@@ -249,13 +251,25 @@ bool gcw_index_too_full_for(const struct gcw_index *ix, size_t at);
 void gcw_index_set(struct gcw_index *ix, size_t at, const struct gcw_key *k, size_t id,
                    gcw_word value);
 /* The value word of the entry slot `at` names changed (maps). */
-void gcw_index_set_value(struct gcw_index *ix, size_t at, gcw_word value);
+static inline void gcw_index_set_value(struct gcw_index *ix, size_t at, gcw_word value)
+{
+    if (ix->values)
+        atomic_store_explicit(gcw_islot_value(ix, at), value, memory_order_relaxed);
+}
 void gcw_index_delete(struct gcw_index *ix, size_t at);
 
 /* Adds k (known absent), entry id, value word `value`, to an index no
  * reader sees yet. Returns the slot. */
 size_t gcw_index_add_unpublished(struct gcw_index *ix, const struct gcw_key *k, size_t id,
                                  gcw_word value);
+
+/* Adds to ix, which no reader sees, every slot of `from` that names an
+ * entry, with its copies: the live entries, when the copies of `from` are
+ * exact. Both indexes are word-keyed, of one table. Returns how many.
+ * Slots of `from` are read in order, and keys lie near their homes, which
+ * grow with their hashes in every index: ix is written nearly in order
+ * too, where adds in the order of the entries land at random. */
+size_t gcw_index_add_slots_of(struct gcw_index *ix, const struct gcw_index *from);
 
 /* Asks the processor for the lines a writer's probe for a key with this
  * hash reads and writes besides the key copies (values, entry numbers),

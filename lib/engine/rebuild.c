@@ -8,7 +8,9 @@
  * than at scattered hash positions, and moving it costs a walk of the
  * collector's link table. So entries stay where they were put, and only the
  * index, which holds entry numbers, is rebuilt: to grow, to shrink, and to
- * drop entries the collector cleared or a delete removed.
+ * drop entries the collector cleared or a delete removed. A rebuild copies
+ * the published index's slots when their copies are exact, and walks the
+ * entries only when they are not, or to free the dead.
  *
  * WHILE READERS READ. A rebuild fills its new index while readers go on
  * probing the old one, which stays valid: the entries it names stay in use
@@ -55,7 +57,7 @@ struct pending_add {
 
 /* The add-th live entry, next: added now, or with a ring, queued behind
  * the AHEAD before it, whose oldest is added and whose lines are asked for. */
-static void add_live(struct gcw_index *ix, struct pending_add *ring, size_t add,
+static void queue_add(struct gcw_index *ix, struct pending_add *ring, size_t add,
                      const struct pending_add *next)
 {
     if (ring == NULL) {
@@ -103,7 +105,7 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                                                    (gcw_word)atomic_load_explicit(
                                                        gcw_span_value(&s, i), memory_order_relaxed))
                                   : 0};
-                add_live(ix, ahead ? ring : NULL, added++, &next);
+                queue_add(ix, ahead ? ring : NULL, added++, &next);
             } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
                 free_dead(t, &s, i);
             }
@@ -116,6 +118,50 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
     return added;
 }
 
+/* Mutex held. Frees the dead entries, but those pending removal, after a
+ * fill from copies, which name only live ones. */
+static void free_dead_entries(struct gcw_table *t)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    struct gcw_span s;
+    GCW_FOR_EACH_SPAN(&t->entries, s)
+        for (size_t i = 0; i < s.n; i++)
+            if (gcw_flag_get(&s, i, GCW_IN_USE) &&
+                !gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i)) &&
+                !gcw_flag_get(&s, i, GCW_PENDING_REMOVAL))
+                free_dead(t, &s, i);
+}
+
+/* Mutex held. The index a fill of ix may copy from instead of walking the
+ * entries: the published one, when its copies are exact (gcw_index_exact),
+ * so that its slots name every live entry, with key and value, and no dead
+ * one. Copying reads it in order and writes ix nearly in order (index.h);
+ * the walk writes ix at random, a cache miss per entry once it outgrows
+ * the caches. */
+static const struct gcw_index *copy_source(const struct gcw_table *t,
+                                           const struct gcw_index *ix)
+{
+    const struct gcw_index *old =
+        atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
+    return old != NULL && old != ix && old->copies && gcw_index_exact(old, &t->entries)
+               ? old
+               : NULL;
+}
+
+/* Mutex held. Adds the live entries to ix, empty and unpublished, and
+ * frees the dead ones; returns how many it added. */
+static size_t add_live(struct gcw_table *t, struct gcw_index *ix)
+{
+    const struct gcw_index *from = copy_source(t, ix);
+    if (from == NULL)
+        return index_live_entries(t, ix);
+    size_t n = gcw_index_add_slots_of(ix, from);
+    size_t top = atomic_load_explicit(&t->entries.top, memory_order_relaxed);
+    if (top - t->entries.free_count > n)
+        free_dead_entries(t);
+    return n;
+}
+
 /* Mutex held. Fills ix, empty, from the live entries; returns how many. */
 static size_t fill(struct gcw_table *t, struct gcw_index *ix)
 {
@@ -126,7 +172,7 @@ static size_t fill(struct gcw_table *t, struct gcw_index *ix)
     atomic_store_explicit(&t->indexes.building, ix, memory_order_seq_cst);
     gcw_note_store(&t->indexes.building, ix);
     unsigned deciding = atomic_load_explicit(&gcw_pass_deciding, memory_order_seq_cst);
-    size_t n = index_live_entries(t, ix);
+    size_t n = add_live(t, ix);
     if ((deciding & 1u) != 0 ||
         atomic_load_explicit(&gcw_pass_deciding, memory_order_seq_cst) != deciding) {
         (void)gcw_collections_settled();

@@ -180,27 +180,21 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
     return GCWEAK_OK;
 }
 
-/* Stores value for key k. When k is present: replaces its value if
- * `replace`, else leaves it and reports it in *existing (when not NULL).
- * obj is the key's object if the caller knows it, else NULL: it is then
- * looked up only if the key is absent, since a key found in the table was
- * validated when it went in, and the lookup of its object is a cache miss
- * that an update need not pay. GCWEAK_EINVAL for a key that is absent and
- * not in the collector's heap. */
-static int set_key(struct gcw_table *t, const void *key, const struct gcw_key *k, void *obj,
-                   void *value, bool replace, void **existing)
+/* set_key's body, entered with the mutex held; lets go of it. */
+static int set_key_locked(struct gcw_table *t, const void *key, const struct gcw_key *k,
+                          void *obj, void *value, bool replace, void **existing)
 {
-    GCW_ASSERT_NOT_HELD(&t->lock);
+    GCW_ASSERT_HELD(&t->lock);
     int rc = GCWEAK_OK;
     bool compacted = false;
-    gcw_mutex_lock(&t->lock);
     bool warn = gcw_values_drop_suspect(t);
     gcw_copies_restore(t);
     for (;;) {
         struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
         size_t at = 0;
         size_t id = 0;
-        if (ix != NULL && gcw_index_probe(ix, &t->entries, k, &at, &id)) {
+        if (ix != NULL && gcw_index_probe(ix, &t->entries, k, gcw_index_exact(ix, &t->entries),
+                                           &at, &id)) {
             /* Perhaps put there by another writer while we made room. */
             update_present(t, ix, at, id, value, replace, existing);
             rc = GCWEAK_OK;
@@ -231,11 +225,44 @@ static int set_key(struct gcw_table *t, const void *key, const struct gcw_key *k
     return rc;
 }
 
+/* Stores value for key k. When k is present: replaces its value if
+ * `replace`, else leaves it and reports it in *existing (when not NULL).
+ * obj is the key's object if the caller knows it, else NULL: it is then
+ * looked up only if the key is absent, since a key found in the table was
+ * validated when it went in, and the lookup of its object is a cache miss
+ * that an update need not pay. GCWEAK_EINVAL for a key that is absent and
+ * not in the collector's heap. */
+static int set_key(struct gcw_table *t, const void *key, const struct gcw_key *k, void *obj,
+                   void *value, bool replace, void **existing)
+{
+    GCW_ASSERT_NOT_HELD(&t->lock);
+    gcw_mutex_lock(&t->lock);
+    return set_key_locked(t, key, k, obj, value, replace, existing);
+}
+
 int gcw_table_set_key(struct gcw_table *t, const struct gcw_key *k, struct gcw_bytes *stored,
                       void *value, bool replace, void **existing)
 {
     GCW_ASSERT(t->entries.byte_keys && k->word == (gcw_word)stored);
     return set_key(t, stored, k, stored, value, replace, existing);
+}
+
+/* Mutex held. The common set: a key already present, found from its copy
+ * alone, as a lookup finds it, and its value replaced. false when anything
+ * is out of the ordinary (the key absent, copies not exact, values suspect,
+ * a doubly-weak value's link to move): set_key_locked then does it all. */
+static GCW_ALWAYS_INLINE bool replace_present(struct gcw_table *t, const struct gcw_key *k,
+                                              void *value)
+{
+    GCW_ASSERT_HELD(&t->lock);
+    struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
+    size_t at = 0;
+    if (ix == NULL || !ix->copies || t->entries.kind == GCW_KIND_WEAK_VALUES ||
+        !gcw_index_find_copy(ix, k->word, k->hash, &at) || !gcw_index_exact(ix, &t->entries) ||
+        gcw_values_suspect(t))
+        return false;
+    update_present(t, ix, at, ix->ids[at], value, true, NULL);
+    return true;
 }
 
 int gcw_table_set(struct gcw_table *t, const void *key, void *value)
@@ -245,7 +272,14 @@ int gcw_table_set(struct gcw_table *t, const void *key, void *value)
         return GCWEAK_EINVAL;
     if (t->entries.kind == GCW_KIND_WEAK_VALUES && gcw_key_object(value) == NULL)
         return GCWEAK_EINVAL;
-    return set_key(t, key, &k, NULL, value, true, NULL);
+    GCW_ASSERT_NOT_HELD(&t->lock);
+    gcw_mutex_lock(&t->lock);
+    if (!replace_present(t, &k, value))
+        return set_key_locked(t, key, &k, NULL, value, true, NULL);
+    gcw_mutex_unlock(&t->lock);
+    GC_reachable_here(value); /* as set_key_locked keeps it */
+    gcw_removals_deliver_due(t);
+    return GCWEAK_OK;
 }
 
 int gcw_table_get_or_create(struct gcw_table *t, const void *key,
@@ -283,7 +317,8 @@ static GCW_ALWAYS_INLINE bool delete_key(struct gcw_table *t, const struct gcw_k
     struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
     size_t at = 0;
     size_t id = 0;
-    bool found = ix != NULL && gcw_index_probe(ix, &t->entries, k, &at, &id);
+    bool found = ix != NULL && gcw_index_probe(ix, &t->entries, k,
+                                               gcw_index_exact(ix, &t->entries), &at, &id);
     if (found) {
         _Atomic gcw_word *slot = gcw_entry_key(&t->entries, id);
         gcw_seq_write_begin(&t->seq);

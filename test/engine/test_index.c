@@ -45,7 +45,7 @@ START_TEST(probes_find_what_was_set)
         keys[i] = new_object();
         struct gcw_key k = gcw_key_of(keys[i]);
         size_t at = 0, id = 0;
-        ck_assert(!gcw_index_probe(ix, e, &k, &at, &id));
+        ck_assert(!gcw_index_probe(ix, e, &k, false, &at, &id));
         ck_assert(!gcw_index_too_full_for(ix, at));
         size_t n = add_entry(e, keys[i], NULL);
         gcw_index_set(ix, at, &k, n, 0);
@@ -80,7 +80,7 @@ START_TEST(deleted_slots_keep_probes_going_and_are_reused)
         keys[i] = new_object();
         struct gcw_key k = gcw_key_of(keys[i]);
         size_t id = 0;
-        ck_assert(!gcw_index_probe(ix, e, &k, &slot[i], &id));
+        ck_assert(!gcw_index_probe(ix, e, &k, false, &slot[i], &id));
         gcw_index_set(ix, slot[i], &k, add_entry(e, keys[i], NULL), 0);
     }
     for (size_t i = 0; i < N; i += 2) {
@@ -90,15 +90,66 @@ START_TEST(deleted_slots_keep_probes_going_and_are_reused)
     for (size_t i = 0; i < N; i++) {
         struct gcw_key k = gcw_key_of(keys[i]);
         size_t at = 0, id = 0;
-        ck_assert(gcw_index_probe(ix, e, &k, &at, &id) == (i % 2 == 1));
+        ck_assert(gcw_index_probe(ix, e, &k, false, &at, &id) == (i % 2 == 1));
         if (i % 2 == 0)
             ck_assert_uint_eq(at, slot[i]); /* its own DELETED slot comes first */
         else
             ck_assert(at == slot[i] && id == i);
+        /* Believing the copies finds the same, without the entries. */
+        size_t at2 = 0, id2 = 0;
+        ck_assert(gcw_index_probe(ix, e, &k, true, &at2, &id2) == (i % 2 == 1));
+        ck_assert_uint_eq(at2, at);
+        if (i % 2 == 1)
+            ck_assert_uint_eq(id2, id);
     }
     ck_assert_uint_eq(ix->used, N);
     check_entries(e);
     ck_assert_uint_eq(check_index(ix, e), (N / 2) * (check_index(ix, e) != 0));
+}
+END_TEST
+
+/* A larger index filled from the slots of another holds exactly the keys
+ * those slots name, each found with its entry and value, and no DELETED
+ * slot. */
+START_TEST(an_index_filled_from_another_holds_its_named_slots)
+{
+    enum { N = 300 };
+    struct gcw_entries *e = new_entries(GCW_KIND_EPHEMERON, N);
+    struct gcw_index *ix = gcw_index_new(e, gcw_index_capacity_for(N));
+    ck_assert_ptr_nonnull(ix);
+    void *keys[N];
+    size_t slot[N];
+    for (size_t i = 0; i < N; i++) {
+        keys[i] = new_object();
+        struct gcw_key k = gcw_key_of(keys[i]);
+        size_t id = 0;
+        ck_assert(!gcw_index_probe(ix, e, &k, false, &slot[i], &id));
+        gcw_index_set(ix, slot[i], &k, add_entry(e, keys[i], (void *)(i + 1)), i + 1);
+    }
+    for (size_t i = 0; i < N; i += 3) {
+        gcw_index_delete(ix, slot[i]);
+        (void)gcw_entries_delete(e, i);
+    }
+    struct gcw_index *big = gcw_index_new(e, gcw_index_capacity_for(3 * N));
+    ck_assert_ptr_nonnull(big);
+    size_t added = gcw_index_add_slots_of(big, ix);
+    ck_assert_uint_eq(added, N - (N + 2) / 3);
+    ck_assert_uint_eq(big->used, added);
+    for (size_t i = 0; i < N; i++) {
+        struct gcw_key k = gcw_key_of(keys[i]);
+        size_t at = 0, id = 0;
+        bool found = gcw_index_find_copy(big, k.word, k.hash, &at);
+        ck_assert(found == (i % 3 != 0));
+        if (!found)
+            continue;
+        ck_assert_uint_eq(atomic_load(gcw_islot_value(big, at)), i + 1);
+        ck_assert_ptr_nonnull(gcw_index_find(big, e, &k, &id));
+        ck_assert_uint_eq(id, i);
+    }
+    for (size_t i = 0; i < gcw_index_capacity(big); i++)
+        ck_assert(atomic_load(gcw_islot(big, i)) != GCW_SLOT_DELETED);
+    check_entries(e);
+    ck_assert_uint_eq(check_index(big, e), added * (check_index(big, e) != 0));
 }
 END_TEST
 
@@ -113,7 +164,7 @@ START_TEST(at_most_four_fifths_of_the_slots_are_used)
         void *key = new_object();
         struct gcw_key k = gcw_key_of(key);
         size_t at = 0, id = 0;
-        ck_assert(!gcw_index_probe(ix, e, &k, &at, &id));
+        ck_assert(!gcw_index_probe(ix, e, &k, false, &at, &id));
         if (i == 6) {
             ck_assert(gcw_index_too_full_for(ix, at));
             break;
@@ -139,7 +190,7 @@ START_TEST(copies_answer_lookups_and_stale_ones_are_dropped)
     void *a = new_object(), *b = new_object(), *c = new_object();
     struct gcw_key ka = gcw_key_of(a), kb = gcw_key_of(b);
     size_t at = 0, id = 0, found_at = SIZE_MAX;
-    ck_assert(!gcw_index_probe(ix, e, &ka, &at, &id));
+    ck_assert(!gcw_index_probe(ix, e, &ka, false, &at, &id));
     size_t ida = add_entry(e, a, b);
     gcw_index_set(ix, at, &ka, ida, (gcw_word)b);
     ck_assert(gcw_index_find_copy(ix, ka.word, ka.hash, &found_at) && found_at == at);
@@ -157,13 +208,13 @@ START_TEST(copies_answer_lookups_and_stale_ones_are_dropped)
     ck_assert(gcw_index_find_copy(ix, ka.word, ka.hash, &found_at));
     ck_assert_ptr_null(gcw_index_find(ix, e, &ka, &id));
     size_t again = 0;
-    ck_assert(!gcw_index_probe(ix, e, &ka, &again, &id));
+    ck_assert(!gcw_index_probe(ix, e, &ka, false, &again, &id));
     ck_assert_uint_eq(again, at); /* the stale slot, now DELETED, is reused */
     ck_assert(!gcw_index_find_copy(ix, ka.word, ka.hash, &found_at));
     /* The pass's drop and the refresh reach the same state. */
     gcw_entries_delete(e, ida);
     size_t idb = add_entry(e, b, c);
-    ck_assert(!gcw_index_probe(ix, e, &kb, &at, &id));
+    ck_assert(!gcw_index_probe(ix, e, &kb, false, &at, &id));
     gcw_index_set(ix, at, &kb, idb, (gcw_word)c);
     gcw_index_drop_copy(ix, kb.word, kb.hash);
     ck_assert(!gcw_index_find_copy(ix, kb.word, kb.hash, &found_at));
@@ -223,6 +274,7 @@ Suite *index_suite(void)
     tcase_add_test(tc, capacities_are_twice_the_entries_in_whole_lines);
     tcase_add_test(tc, probes_find_what_was_set);
     tcase_add_test(tc, deleted_slots_keep_probes_going_and_are_reused);
+    tcase_add_test(tc, an_index_filled_from_another_holds_its_named_slots);
     tcase_add_test(tc, at_most_four_fifths_of_the_slots_are_used);
     tcase_add_test(tc, copies_answer_lookups_and_stale_ones_are_dropped);
     tcase_add_test(tc, tables_keep_the_load_between_a_half_and_four_fifths);
