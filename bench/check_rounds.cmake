@@ -1,6 +1,7 @@
 # bench_rounds: a run with --reps 3 spread over 2 rounds must fold every
 # figure from both rounds into one result of exactly 3 repetitions (a figure
-# folded per round would show up twice, with 1 or 2).
+# folded per round would show up twice, with 1 or 2), and keep each round's
+# median apart.
 #   cmake -DBENCH=<gcweak-bench> -DJSON=<out.json> -P check_rounds.cmake
 execute_process(
   COMMAND ${BENCH} --quick --reps 3 --rounds 2 --systems strong,gcweak
@@ -28,4 +29,12 @@ list(LENGTH strong_get once)
 if(NOT once EQUAL 1)
   message(FATAL_ERROR "strong get_hit at N=1000 appears ${once} times")
 endif()
-message(STATUS "bench_rounds: ${count} reps fields, all 3")
+# Each figure keeps the median of each of its two rounds apart, so that the
+# report can pair the systems round by round.
+string(REGEX MATCHALL "\"round_medians\": \\[[^],]+, [^],]+\\]" paired "${json}")
+list(LENGTH paired n_paired)
+math(EXPR figures "${count} - 1")
+if(NOT n_paired EQUAL figures)
+  message(FATAL_ERROR "${n_paired} figures with two round medians, expected ${figures}")
+endif()
+message(STATUS "bench_rounds: ${count} reps fields, all 3, each figure paired by round")

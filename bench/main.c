@@ -60,13 +60,7 @@ int main(int argc, char **argv)
     }
   }
   progress_start(run_total_units(&cfg, builtin, n_builtin, n_peers));
-  run_systems(&cfg, builtin, n_builtin, &results);
-  /* A peer runs its own repetitions; its figures are compared with the
-   * strong table's medians over all rounds. */
-  for (int p = 0; p < n_peers; p++) {
-    progress_label("%s", peers[p]->name);
-    peers[p]->run_peer(&cfg, &results);
-  }
+  run_systems(&cfg, builtin, n_builtin, peers, n_peers, &results);
   progress_finish();
   results_fold_samples(&results);
 

@@ -67,12 +67,13 @@ static void usage(FILE *out)
 "  --threads LIST     reader thread counts for the threads and ref_threads\n"
 "                     workloads (default 1,2)\n"
 "  --reps N           repetitions per figure; the median is reported\n"
-"                     (default 5)\n"
+"                     (default 3)\n"
 "  --rounds N         spread the repetitions over N rounds, each running\n"
-"                     every system once in turn (default 1), so that a\n"
-"                     machine whose speed drifts slows all systems alike;\n"
-"                     each child then also runs one unreported warm-up\n"
-"                     repetition\n"
+"                     every system once in turn at each size (default 3,\n"
+"                     1 with --quick), so that a machine whose speed\n"
+"                     drifts slows all systems alike; each child then also\n"
+"                     runs one unreported warm-up repetition, and a\n"
+"                     comparison is a verdict only if every round agrees\n"
 "  --min-ops N        operations timed per repetition, at least\n"
 "                     (default 262144)\n"
 "  --quick            smoke run: N = 1e3,1e4 and 4096 operations per\n"
@@ -214,7 +215,7 @@ int options_parse(int argc, char **argv, bench_config *cfg)
 {
   static const size_t default_sizes[] = { 1000, 10000, 100000, 1000000 };
   bool sizes_given = false, min_ops_given = false, big = false;
-  bool workloads_given = false, systems_given = false;
+  bool workloads_given = false, systems_given = false, rounds_given = false;
 
   memset(cfg, 0, sizeof *cfg);
   for (int i = 0; i < 4; i++)
@@ -225,8 +226,11 @@ int options_parse(int argc, char **argv, bench_config *cfg)
   cfg->threads[0] = 1;
   cfg->threads[1] = 2;
   cfg->n_threads = 2;
-  cfg->reps = 5;
-  cfg->rounds = 1;
+  /* One repetition in each of three rounds: two runs of one commit then
+   * agree on every verdict they do not call a tie (report/common.c), where
+   * five repetitions in one round disagreed on a fifth of them. */
+  cfg->reps = 3;
+  cfg->rounds = 3;
   cfg->min_ops = 262144;
   cfg->fork_systems = true;
   cfg->node = "node";
@@ -314,6 +318,7 @@ int options_parse(int argc, char **argv, bench_config *cfg)
       break;
     case OPT_ROUNDS:
       cfg->rounds = atoi(optarg);
+      rounds_given = true;
       if (cfg->rounds < 1 || cfg->rounds > 1000)
         return usage_error("bad round count: %s", optarg);
       break;
@@ -364,6 +369,8 @@ int options_parse(int argc, char **argv, bench_config *cfg)
       if (workloads_given || (systems_families(systems_at(i)) & BENCH_FAMILY_MAP) != 0)
         cfg->systems[cfg->n_systems++] = systems_at(i)->name;
   if (cfg->quick) {
+    if (!rounds_given)
+      cfg->rounds = 1;
     if (!sizes_given) {
       cfg->sizes[0] = 1000;
       cfg->sizes[1] = 10000;

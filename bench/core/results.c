@@ -2,6 +2,7 @@
 /* The result store (see results.h). */
 #include "results.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,8 @@ void results_add_note(bench_results *r, const char *line)
 struct bench_samples {
   bench_result key;        /* system, workload, n, metric */
   double *values;
-  size_t count, cap;
+  int *rounds;             /* the round of each value */
+  size_t count, cap, rounds_cap;
   bench_samples *next;
 };
 
@@ -66,7 +68,30 @@ void results_add_sample(bench_results *r, const bench_result *key, double value)
     r->pending = s;
   }
   s->values = grow(s->values, &s->cap, s->count + 1, sizeof *s->values);
+  s->rounds = grow(s->rounds, &s->rounds_cap, s->count + 1, sizeof *s->rounds);
+  s->rounds[s->count] = r->round;
   s->values[s->count++] = value;
+}
+
+/* The median of each round's values of s into item, when the run's rounds
+ * are few enough to keep apart. */
+static void fold_rounds(const bench_results *r, const bench_samples *s, bench_result *item)
+{
+  item->n_rounds = 0;
+  if (r->rounds < 2 || r->rounds > BENCH_MAX_ROUNDS)
+    return;
+  double *mine = malloc(s->count * sizeof *mine);
+  if (mine == NULL)
+    abort();
+  for (int k = 0; k < r->rounds; k++) {
+    int m = 0;
+    for (size_t i = 0; i < s->count; i++)
+      if (s->rounds[i] == k)
+        mine[m++] = s->values[i];
+    item->round_median[k] = m > 0 ? median_of(mine, m) : NAN;
+  }
+  item->n_rounds = r->rounds;
+  free(mine);
 }
 
 void results_fold_samples(bench_results *r)
@@ -92,8 +117,10 @@ void results_fold_samples(bench_results *r)
         item.max = s->values[i];
     }
     item.reps = (int)s->count;
+    fold_rounds(r, s, &item);
     results_add(r, &item);
     free(s->values);
+    free(s->rounds);
     free(s);
   }
 }

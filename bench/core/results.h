@@ -10,6 +10,10 @@
 
 #include <stddef.h>
 
+/* The rounds whose medians a figure keeps apart (report/common.c pairs
+ * them); a run of more rounds keeps none. */
+#define BENCH_MAX_ROUNDS 16
+
 typedef struct bench_result {
   char system[24];
   char workload[16];
@@ -17,6 +21,11 @@ typedef struct bench_result {
   char metric[24];
   double median, min, max;
   int reps;
+  /* The median of each round's repetitions, rounds[0..n_rounds), or NAN
+   * for a round without any: from samples, when the run had 2 to
+   * BENCH_MAX_ROUNDS rounds; n_rounds is 0 otherwise. */
+  int n_rounds;
+  double round_median[BENCH_MAX_ROUNDS];
 } bench_result;
 
 typedef struct bench_samples bench_samples;
@@ -25,6 +34,8 @@ typedef struct bench_results {
   bench_result *items;
   size_t count, cap;
   bench_samples *pending;   /* "sample" lines not yet folded into items */
+  int round;                /* the round the samples now read belong to */
+  int rounds;               /* rounds of the run (per-round medians kept if 2+) */
   /* info and skip lines, kept verbatim ("info SYSTEM text" / "skip ...") */
   char **notes;
   size_t n_notes, notes_cap;

@@ -2,6 +2,7 @@
 /* What the sections of report.md share (see sections.h). */
 #include "sections.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,29 @@ bool report_within_noise(const bench_result *a, const bench_result *b)
     return true;
   return a->median >= b->min && a->median <= b->max &&
          b->median >= a->min && b->median <= a->max;
+}
+
+/* A round's ratio this close to the limit decides nothing: two runs must
+ * not call it on opposite sides. */
+#define ROUND_MARGIN 0.05
+
+int report_rounds_side(const bench_result *a, const bench_result *b, double limit)
+{
+  if (a->n_rounds < 2 || a->n_rounds != b->n_rounds || limit <= 0)
+    return 2;
+  int below = 0, above = 0, paired = 0;
+  for (int k = 0; k < a->n_rounds; k++) {
+    double x = a->round_median[k], y = b->round_median[k];
+    if (isnan(x) || isnan(y) || y <= 0)
+      continue;
+    paired++;
+    double ratio = x / (y * limit);
+    below += ratio < 1 - ROUND_MARGIN;
+    above += ratio > 1 + ROUND_MARGIN;
+  }
+  if (paired < 2)
+    return 2;
+  return below == paired ? -1 : above == paired ? 1 : 0;
 }
 
 void report_figure(char *out, size_t cap, const bench_results *r, const char *system,

@@ -153,9 +153,10 @@ static size_t goal_size(const bench_config *cfg)
 /* The measured value of g at n (from the medians) and the same from the
  * best repetitions; false if not measured. */
 static bool measure_goal(const goal *g, const bench_results *r, size_t n,
-                         double *v, double *best, char *text, size_t cap)
+                         double *v, double *best, int *side, char *text, size_t cap)
 {
   const bench_result *m = results_find(r, g->system, g->workload, n, g->metric);
+  *side = 2;
   if (m == NULL)
     return false;
   if (g->kind == GOAL_RATIO || g->kind == GOAL_RATIO_EVERY_N) {
@@ -163,6 +164,7 @@ static bool measure_goal(const goal *g, const bench_results *r, size_t n,
         ? g->base_workload : g->workload, n, g->metric);
     if (b == NULL || b->median <= 0)
       return false;
+    *side = report_rounds_side(m, b, g->limit);
     *v = m->median / b->median;
     /* a base whose best repetition is not positive is noise itself */
     *best = b->min > 0 ? m->min / b->min : *v;
@@ -191,6 +193,21 @@ static bool goal_met(const goal *g, double v)
   return g->at_least ? v >= g->limit : v <= g->limit;
 }
 
+/* The verdict of the medians (met) and of the best repetitions (best_met),
+ * overruled, where the run kept its rounds apart, by the rounds: met or
+ * not in every round, or else within noise (report_rounds_side). */
+static void judge(const goal *g, int side, bool *met, bool *best_met)
+{
+  if (side == 2)
+    return;
+  if (side == 0) {
+    *met = true;
+    *best_met = false;
+    return;
+  }
+  *met = *best_met = g->at_least ? side > 0 : side < 0;
+}
+
 /* GOAL_RATIO_EVERY_N: not met when the medians and the best repetitions
  * agree that some N misses the limit, within noise when they disagree at
  * some N and agree that none misses it; the worst N is shown. */
@@ -205,10 +222,12 @@ static void report_every_n_goal(FILE *out, const bench_config *cfg,
   for (int i = 0; i < cfg->n_sizes; i++) {
     size_t n = cfg->sizes[i];
     double v, best;
+    int side;
     char text[96];
-    if (!measure_goal(g, r, n, &v, &best, text, sizeof text))
+    if (!measure_goal(g, r, n, &v, &best, &side, text, sizeof text))
       continue;
     bool met = goal_met(g, v), best_met = goal_met(g, best);
+    judge(g, side, &met, &best_met);
     missed += !met && !best_met;
     noisy += met != best_met;
     if (sizes++ == 0 || (g->at_least ? v < worst : v > worst)) {
@@ -249,7 +268,10 @@ void report_goals(FILE *out, const bench_config *cfg, const bench_results *r)
           "Each line compares one gcweak figure with a limit, most of them "
           "relative to another system of the same run. \"within noise\": the "
           "medians and the best repetitions of the same figures fall on "
-          "different sides of the limit, so this run cannot tell. A line "
+          "different sides of the limit, or, in a run of several rounds, the "
+          "rounds do (each measures both figures seconds apart; a round "
+          "within 5%% of the limit decides nothing), so this run cannot tell. "
+          "A line "
           "\"at every N\" is judged at each N of the run, its worst N "
           "shown.\n\n"
           "| what is compared | goal | measured | verdict |\n|---|---:|---:|---|\n",
@@ -272,11 +294,13 @@ void report_goals(FILE *out, const bench_config *cfg, const bench_results *r)
       continue;
     }
     double v, best;
-    if (!measure_goal(g, r, n, &v, &best, measured, sizeof measured)) {
+    int side;
+    if (!measure_goal(g, r, n, &v, &best, &side, measured, sizeof measured)) {
       fprintf(out, "| %s | %s | not measured | - |\n", g->statement, limit);
       continue;
     }
     bool met = goal_met(g, v), best_met = goal_met(g, best);
+    judge(g, side, &met, &best_met);
     /* A pause's spread is what it measures (median and worst), not noise. */
     bool noisy = !g->use_min && strncmp(g->metric, "first_", 6) != 0;
     bool noise = noisy && met != best_met;

@@ -77,6 +77,15 @@ static void write_result(FILE *out, const bench_results *r,
   fprintf(out, ", \"max\": ");
   json_number(out, it->max);
   fprintf(out, ", \"reps\": %d", it->reps);
+  if (it->n_rounds >= 2) {
+    fprintf(out, ", \"round_medians\": [");
+    for (int k = 0; k < it->n_rounds; k++) {
+      if (k > 0)
+        fputs(", ", out);
+      json_number(out, it->round_median[k]);   /* null for a round without */
+    }
+    fputc(']', out);
+  }
   /* byte-string systems against the strong table of their kind */
   const bench_system *sys = systems_find(it->system);
   const char *strong = sys != NULL && sys->bytes != NULL ? "strong-bytes" : "strong";

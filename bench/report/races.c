@@ -2,10 +2,11 @@
 /*
  * gcweak against the other weak tables, and its weak references and
  * registries against the other ones: every figure at every size, a
- * difference inside the measurement noise counted as a tie.
+ * difference inside the measurement noise counted as a tie (common.c).
  */
 #include "sections.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,6 +80,25 @@ static const race_group groups[] = {
     "FinalizationRegistry and Python's weakref.finalize", "registrations" },
 };
 
+/* One comparison in a list: both medians with their spreads (min..max of
+ * the repetitions), and, in a run of several rounds, the ratio in each. */
+static void print_race_line(FILE *out, const race *rc, size_t n, const char *gcweak,
+                            const bench_result *mine, const char *peer,
+                            const bench_result *o)
+{
+  fprintf(out, "- %s at N=%zu: %s %.3g %s (%.3g-%.3g), %s %.3g %s (%.3g-%.3g)", rc->what, n,
+          report_label(gcweak), mine->median, rc->unit, mine->min, mine->max,
+          report_label(peer), o->median, rc->unit, o->min, o->max);
+  if (mine->n_rounds >= 2 && mine->n_rounds == o->n_rounds) {
+    fputs("; by round:", out);
+    for (int k = 0; k < mine->n_rounds; k++)
+      if (!isnan(mine->round_median[k]) && !isnan(o->round_median[k]) &&
+          o->round_median[k] > 0)
+        fprintf(out, " %.2fx", mine->round_median[k] / o->round_median[k]);
+  }
+  fputc('\n', out);
+}
+
 /* Counts the comparisons of g; with out, lists those behind (pass 0) or
  * tied (pass 1). */
 static void run_group(FILE *out, int pass, const race_group *g, const bench_config *cfg,
@@ -94,9 +114,13 @@ static void run_group(FILE *out, int pass, const race_group *g, const bench_conf
         const bench_result *o = results_find(r, g->peers[p], rc->workload, n, rc->metric);
         if (mine == NULL || o == NULL)
           continue;
-        bool tie = report_within_noise(mine, o);
-        bool ahead = !tie && (rc->higher_wins ? mine->median > o->median
-                                              : mine->median < o->median);
+        /* A verdict needs the medians apart and, where the run kept its
+         * rounds, every round on the side the medians say. */
+        bool lower = mine->median < o->median;
+        int side = report_rounds_side(mine, o, 1.0);
+        bool tie = report_within_noise(mine, o) || side == 0 ||
+                   (side != 2 && (side < 0) != lower);
+        bool ahead = !tie && (rc->higher_wins ? !lower : lower);
         if (pass == 0) {
           (*run)++;
           *tied += tie;
@@ -108,9 +132,7 @@ static void run_group(FILE *out, int pass, const race_group *g, const bench_conf
                   : *lost ? "\nTies (inside the noise):\n\n"
                   : "Ties (inside the noise):\n\n", out);
           listed = true;
-          fprintf(out, "- %s at N=%zu: %s %.3g %s, %s %.3g %s\n", rc->what, n,
-                  report_label(g->gcweak), mine->median, rc->unit,
-                  report_label(g->peers[p]), o->median, rc->unit);
+          print_race_line(out, rc, n, g->gcweak, mine, g->peers[p], o);
         }
       }
     }
@@ -150,9 +172,12 @@ static void print_group(FILE *out, const race_group *g, const bench_config *cfg,
   int lost = 0, tied = 0, run = 0;
   fprintf(out, "\n## %s\n\n%s, at every N. A difference is inside the "
           "measurement noise, and counted as a tie, when each median lies "
-          "within the other figure's spread (min..max of its repetitions), or "
+          "within the other figure's spread (min..max of its repetitions), "
           "when a collection cost is negative (the collection ran faster "
-          "with the %s than without it).\n\n", g->title, g->whose, g->held);
+          "with the %s than without it), or, in a run of several rounds, "
+          "when some round, which measures both seconds apart, has them "
+          "within 5%% of each other or the other way round.\n\n",
+          g->title, g->whose, g->held);
   for (int pass = 0; pass < 2; pass++)
     run_group(out, pass, g, cfg, r, &run, &lost, &tied);
   if (run == 0)

@@ -32,8 +32,7 @@ static void run_timed_job(const bench_config *cfg, const bench_system *sys, int 
   /* A child's first repetition runs on a fresh heap that is still growing
    * (and may or may not take a collection): with one or two repetitions per
    * child it would colour every figure, so in rounds it is run, not
-   * reported. */
-  round_cfg.warmup_reps = cfg->rounds > 1;
+   * reported (cfg->warmup_reps). */
   round_cfg.reps = reps + round_cfg.warmup_reps;
   run_job j = { false, 0 };
   run_child c;
@@ -83,27 +82,67 @@ static void run_memory_jobs(const bench_config *cfg, const bench_system *sys,
   }
 }
 
+/* The share of cfg's repetitions that round `round` runs, its warm-up
+ * repetition not counted. */
+static int round_reps(const bench_config *cfg, int round)
+{
+  return cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds);
+}
+
+/* cfg for one size of one round: `reps` repetitions, plus a warm-up one
+ * in runs of several rounds (see run_timed_job). */
+static bench_config one_size(const bench_config *cfg, int size, int reps)
+{
+  bench_config c = *cfg;
+  c.sizes[0] = cfg->sizes[size];
+  c.n_sizes = 1;
+  c.warmup_reps = cfg->rounds > 1;
+  c.reps = reps;
+  return c;
+}
+
 /*
- * The timed workloads run in rounds: each round runs every built-in system
- * once, with its share of the repetitions, in turn (reversed every other
- * round). This machine's speed may drift by a factor of two within minutes
- * (a shared virtual machine); run one system after the other and a ratio
- * compares two different machines. Every child reports each repetition as a
- * sample, and the medians are taken over all rounds.
+ * The timed workloads run in rounds, and each round size by size: every
+ * built-in system, then every peer, with its share of the repetitions at
+ * that size, in turn (reversed every other round). This machine's speed
+ * may drift by a factor of two within minutes (a shared virtual machine);
+ * run one system after the other and a ratio compares two different
+ * machines. Two systems' figures of one size and round are taken seconds
+ * apart, and the report compares them round by round (report/common.c).
+ * Every child reports each repetition as a sample, and the medians are
+ * taken over all rounds.
  */
 void run_systems(const bench_config *cfg, const bench_system *const *systems,
-                 int count, bench_results *r)
+                 int count, const bench_system *const *peers, int n_peers,
+                 bench_results *r)
 {
+  r->rounds = cfg->rounds;
   for (int round = 0; round < cfg->rounds; round++) {
-    int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds);
-    for (int k = 0; k < count; k++) {
-      const bench_system *sys = systems[round % 2 == 0 ? k : count - 1 - k];
-      if (!needs_timed_job(cfg, sys))
-        continue;
-      progress_label("round %d of %d: %s", round + 1, cfg->rounds, sys->name);
-      run_timed_job(cfg, sys, reps, r);
+    r->round = round;
+    int reps = round_reps(cfg, round);
+    if (reps == 0)
+      continue;
+    for (int size = 0; size < cfg->n_sizes; size++) {
+      bench_config c = one_size(cfg, size, reps);
+      for (int k = 0; k < count; k++) {
+        const bench_system *sys = systems[round % 2 == 0 ? k : count - 1 - k];
+        if (!needs_timed_job(cfg, sys))
+          continue;
+        progress_label("round %d of %d: %s N=%zu", round + 1, cfg->rounds, sys->name,
+                       c.sizes[0]);
+        run_timed_job(&c, sys, reps, r);
+      }
+      /* A peer takes its warm-up repetition in its reps, as a child does. */
+      c.reps = reps + c.warmup_reps;
+      for (int p = 0; p < n_peers; p++) {
+        const bench_system *peer = peers[round % 2 == 0 ? p : n_peers - 1 - p];
+        progress_label("round %d of %d: %s N=%zu", round + 1, cfg->rounds, peer->name,
+                       c.sizes[0]);
+        peer->run_peer(&c, r);
+      }
     }
   }
+  r->round = 0;
   for (int k = 0; k < count; k++)
     if (needs_memory_jobs(cfg, systems[k]))
       run_memory_jobs(cfg, systems[k], r);
@@ -118,8 +157,7 @@ double run_total_units(const bench_config *cfg, const bench_system *const *syste
     for (int k = 0; k < count; k++) {
       const bench_system *sys = systems[k];
       for (int round = 0; round < cfg->rounds; round++) {
-        int reps = cfg->reps / cfg->rounds + (round < cfg->reps % cfg->rounds) +
-                   (cfg->rounds > 1);
+        int reps = round_reps(cfg, round) + (cfg->rounds > 1);
         if (run_has_main_work(cfg, sys))
           total += progress_units(cfg, reps, n, PROGRESS_MAIN);
         if (run_has_thread_work(cfg, sys))

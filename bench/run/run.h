@@ -18,11 +18,12 @@
 
 /* ------------------------------------------------------------ rounds.c */
 
-/* The timed workloads of systems[0..count) in rounds, then the memory
- * probes (of the tables); every figure and note lands in r. Systems with
- * nothing selected to do start no child. */
+/* The timed workloads of systems[0..count) and of the peers[0..n_peers)
+ * in rounds, then the memory probes (of the tables); every figure and note
+ * lands in r. Systems with nothing selected to do start no child. */
 void run_systems(const bench_config *cfg, const bench_system *const *systems,
-                 int count, bench_results *r);
+                 int count, const bench_system *const *peers, int n_peers,
+                 bench_results *r);
 
 /* The work of the whole run in progress units, as the children of
  * systems[0..count), the memory probes and n_peers peers will report it. */

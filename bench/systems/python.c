@@ -47,15 +47,16 @@ static int run_python(const bench_config *cfg, bench_results *r, const char *sys
 {
   if (access(cfg->python_script, R_OK) != 0)
     return script_missing(r, system, cfg->python_script);
-  char sizes[256], workloads[512], threads[64], reps[16], min_ops[32];
+  char sizes[256], workloads[512], threads[64], reps[16], warmup[16], min_ops[32];
   peer_join_sizes(cfg, sizes, sizeof sizes);
   peer_join_workloads(cfg, family, workloads, sizeof workloads);
   peer_join_threads(cfg, threads, sizeof threads);
   snprintf(reps, sizeof reps, "%d", cfg->reps);
+  snprintf(warmup, sizeof warmup, "%d", cfg->warmup_reps);
   snprintf(min_ops, sizeof min_ops, "%zu", cfg->min_ops);
   char *argv[] = {
     (char *)cfg->python, "-B", (char *)cfg->python_script, "--sizes", sizes,
-    "--workloads", workloads, "--threads", threads, "--reps", reps,
+    "--workloads", workloads, "--threads", threads, "--reps", reps, "--warmup", warmup,
     "--min-ops", min_ops, NULL,
   };
   char not_found[500];
@@ -79,14 +80,15 @@ static int python_values_run(const bench_config *cfg, bench_results *r)
   const char *script = BENCH_SOURCE_DIR "/systems/python_weakvalue.py";
   if (access(script, R_OK) != 0)
     return script_missing(r, "python", script);
-  char sizes[256], workloads[512], reps[16], min_ops[32];
+  char sizes[256], workloads[512], reps[16], warmup[16], min_ops[32];
   peer_join_sizes(cfg, sizes, sizeof sizes);
   peer_join_workloads(cfg, BENCH_FAMILY_MAP, workloads, sizeof workloads);
   snprintf(reps, sizeof reps, "%d", cfg->reps);
+  snprintf(warmup, sizeof warmup, "%d", cfg->warmup_reps);
   snprintf(min_ops, sizeof min_ops, "%zu", cfg->min_ops);
   char *argv[] = {
     (char *)cfg->python, "-B", (char *)script, "--sizes", sizes,
-    "--workloads", workloads, "--reps", reps, "--min-ops", min_ops, NULL,
+    "--workloads", workloads, "--reps", reps, "--warmup", warmup, "--min-ops", min_ops, NULL,
   };
   char not_found[500];
   not_found_note(not_found, sizeof not_found, cfg, "weakref.WeakValueDictionary");

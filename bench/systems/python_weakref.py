@@ -39,7 +39,14 @@ class Key:
     __slots__ = ('__weakref__',)
 
 
+# Leading repetitions run but not reported (--warmup): the parent runs this
+# script once per round and size, and a fresh process's first repetition
+# warms up and grows the heap.
+WARMUP = 0
+
+
 def parse_args(argv):
+    global WARMUP
     opts = {
         'sizes': [1000, 10000, 100000, 1000000],
         'workloads': set(REF_WORKLOADS + REG_WORKLOADS),
@@ -57,6 +64,8 @@ def parse_args(argv):
             opts['threads'] = [int(x) for x in value.split(',')]
         elif name == '--reps':
             opts['reps'] = int(value)
+        elif name == '--warmup':
+            WARMUP = int(value)
         elif name == '--min-ops':
             opts['min_ops'] = int(value)
         else:
@@ -82,9 +91,10 @@ def median(samples):
 
 
 def emit(workload, n, metric, samples):
-    s = sorted(samples)
-    print(f'result {system_of(workload)} {workload} {n} {metric} {fmt(median(s))} '
-          f'{fmt(s[0])} {fmt(s[-1])} {len(s)}', flush=True)
+    """One 'sample' line per repetition but the warm-up ones: the parent
+    folds them, with its rounds kept apart."""
+    for x in samples[WARMUP:]:
+        print(f'sample {system_of(workload)} {workload} {n} {metric} {fmt(x)}', flush=True)
 
 
 def note(kind, system, text):

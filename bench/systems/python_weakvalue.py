@@ -30,7 +30,14 @@ class Value:
     __slots__ = ('__weakref__',)
 
 
+# Leading repetitions run but not reported (--warmup): the parent runs this
+# script once per round and size, and a fresh process's first repetition
+# warms up and grows the heap.
+WARMUP = 0
+
+
 def parse_args(argv):
+    global WARMUP
     opts = {'sizes': [1000, 10000, 100000, 1000000], 'workloads': set(),
             'reps': 5, 'min_ops': 262144}
     for i in range(1, len(argv), 2):
@@ -41,6 +48,8 @@ def parse_args(argv):
             opts['workloads'] = set(value.split(','))
         elif flag == '--reps':
             opts['reps'] = int(value)
+        elif flag == '--warmup':
+            WARMUP = int(value)
         elif flag == '--min-ops':
             opts['min_ops'] = int(value)
         else:
@@ -58,11 +67,10 @@ def fmt(x):
 
 
 def emit(workload, n, metric, samples):
-    s = sorted(samples)
-    k = len(s)
-    median = s[k // 2] if k % 2 else (s[k // 2 - 1] + s[k // 2]) / 2
-    out('result %s %s %d %s %s %s %s %d' % (NAME, workload, n, metric, fmt(median),
-                                           fmt(s[0]), fmt(s[-1]), k))
+    """One 'sample' line per repetition but the warm-up ones: the parent
+    folds them, with its rounds kept apart."""
+    for x in samples[WARMUP:]:
+        out('sample %s %s %d %s %s' % (NAME, workload, n, metric, fmt(x)))
 
 
 def check(workload, n, what, got, want):

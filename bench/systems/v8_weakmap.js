@@ -29,6 +29,7 @@ function parseArgs(argv) {
       case '--sizes': opts.sizes = value.split(',').map(Number); break;
       case '--workloads': opts.workloads = new Set(value.split(',')); break;
       case '--reps': opts.reps = Number(value); break;
+      case '--warmup': warmup = Number(value); break;
       case '--min-ops': opts.minOps = Number(value); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -39,13 +40,17 @@ function parseArgs(argv) {
 const now = () => process.hrtime.bigint();
 const elapsedNs = (t0, t1) => Number(t1 - t0);
 
+// Leading repetitions run but not reported (--warmup): the parent runs
+// this script once per round and size, and a fresh process's first
+// repetition warms the JIT and grows the heap.
+let warmup = 0;
+
+// One "sample" line per repetition: the parent folds them, with its
+// rounds kept apart.
 function emit(workload, n, metric, samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const k = sorted.length;
-  const median = k % 2 ? sorted[(k - 1) / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2;
   const fmt = (x) => Number(x.toPrecision(6)).toString();
-  process.stdout.write(`result v8 ${workload} ${n} ${metric} ${fmt(median)} ` +
-    `${fmt(sorted[0])} ${fmt(sorted[k - 1])} ${k}\n`);
+  for (const x of samples.slice(warmup))
+    process.stdout.write(`sample v8 ${workload} ${n} ${metric} ${fmt(x)}\n`);
 }
 
 function note(kind, text) {
