@@ -29,15 +29,15 @@ bool report_within_noise(const bench_result *a, const bench_result *b)
 
 /* A round's ratio this close to the limit decides nothing: two runs must
  * not call it on opposite sides. */
-#define ROUND_MARGIN 0.05
+#define ROUND_MARGIN 0.10
 
 int report_rounds_side(const bench_result *a, const bench_result *b, double limit)
 {
-  if (a->n_rounds < 2 || a->n_rounds != b->n_rounds || limit <= 0)
+  if (a->n_rounds < 2 || (b != NULL && a->n_rounds != b->n_rounds) || limit <= 0)
     return 2;
   int below = 0, above = 0, paired = 0;
   for (int k = 0; k < a->n_rounds; k++) {
-    double x = a->round_median[k], y = b->round_median[k];
+    double x = a->round_median[k], y = b != NULL ? b->round_median[k] : 1;
     if (isnan(x) || isnan(y) || y <= 0)
       continue;
     paired++;

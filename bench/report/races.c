@@ -176,7 +176,7 @@ static void print_group(FILE *out, const race_group *g, const bench_config *cfg,
           "when a collection cost is negative (the collection ran faster "
           "with the %s than without it), or, in a run of several rounds, "
           "when some round, which measures both seconds apart, has them "
-          "within 5%% of each other or the other way round.\n\n",
+          "within 10%% of each other or the other way round.\n\n",
           g->title, g->whose, g->held);
   for (int pass = 0; pass < 2; pass++)
     run_group(out, pass, g, cfg, r, &run, &lost, &tied);
