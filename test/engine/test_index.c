@@ -66,27 +66,46 @@ START_TEST(probes_find_what_was_set)
 }
 END_TEST
 
+/* An index for n new keys of e, each set with value i + 1 (maps) as entry
+ * i: keys[i] and its slot[i]. */
+static struct gcw_index *new_filled_index(struct gcw_entries *e, void **keys, size_t *slot,
+                                          size_t n)
+{
+    struct gcw_index *ix = gcw_index_new(e, gcw_index_capacity_for(n));
+    ck_assert_ptr_nonnull(ix);
+    bool values = e->kind != GCW_KIND_SET;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = new_object();
+        struct gcw_key k = gcw_key_of(keys[i]);
+        size_t id = 0;
+        ck_assert(!gcw_index_probe(ix, e, &k, false, &slot[i], &id));
+        size_t entry = add_entry(e, keys[i], values ? (void *)(i + 1) : NULL);
+        ck_assert_uint_eq(entry, i);
+        gcw_index_set(ix, slot[i], &k, entry, values ? i + 1 : 0);
+    }
+    return ix;
+}
+
+/* Deletes entries 0, step, 2 step, ... of the n that new_filled_index set. */
+static void delete_every(struct gcw_index *ix, struct gcw_entries *e, const size_t *slot,
+                         size_t n, size_t step)
+{
+    for (size_t i = 0; i < n; i += step) {
+        gcw_index_delete(ix, slot[i]);
+        (void)gcw_entries_delete(e, i);
+    }
+}
+
 /* A deleted key's slot stays DELETED: later probes pass over it, and a set
  * of a key whose probe meets it reuses it. */
 START_TEST(deleted_slots_keep_probes_going_and_are_reused)
 {
     enum { N = 12 };
     struct gcw_entries *e = new_entries(GCW_KIND_SET, N);
-    struct gcw_index *ix = gcw_index_new(e, gcw_index_capacity_for(N));
-    ck_assert_ptr_nonnull(ix);
     void *keys[N];
     size_t slot[N];
-    for (size_t i = 0; i < N; i++) {
-        keys[i] = new_object();
-        struct gcw_key k = gcw_key_of(keys[i]);
-        size_t id = 0;
-        ck_assert(!gcw_index_probe(ix, e, &k, false, &slot[i], &id));
-        gcw_index_set(ix, slot[i], &k, add_entry(e, keys[i], NULL), 0);
-    }
-    for (size_t i = 0; i < N; i += 2) {
-        gcw_index_delete(ix, slot[i]);
-        (void)gcw_entries_delete(e, i);
-    }
+    struct gcw_index *ix = new_filled_index(e, keys, slot, N);
+    delete_every(ix, e, slot, N, 2);
     for (size_t i = 0; i < N; i++) {
         struct gcw_key k = gcw_key_of(keys[i]);
         size_t at = 0, id = 0;
@@ -115,21 +134,10 @@ START_TEST(an_index_filled_from_another_holds_its_named_slots)
 {
     enum { N = 300 };
     struct gcw_entries *e = new_entries(GCW_KIND_EPHEMERON, N);
-    struct gcw_index *ix = gcw_index_new(e, gcw_index_capacity_for(N));
-    ck_assert_ptr_nonnull(ix);
     void *keys[N];
     size_t slot[N];
-    for (size_t i = 0; i < N; i++) {
-        keys[i] = new_object();
-        struct gcw_key k = gcw_key_of(keys[i]);
-        size_t id = 0;
-        ck_assert(!gcw_index_probe(ix, e, &k, false, &slot[i], &id));
-        gcw_index_set(ix, slot[i], &k, add_entry(e, keys[i], (void *)(i + 1)), i + 1);
-    }
-    for (size_t i = 0; i < N; i += 3) {
-        gcw_index_delete(ix, slot[i]);
-        (void)gcw_entries_delete(e, i);
-    }
+    struct gcw_index *ix = new_filled_index(e, keys, slot, N);
+    delete_every(ix, e, slot, N, 3);
     struct gcw_index *big = gcw_index_new(e, gcw_index_capacity_for(3 * N));
     ck_assert_ptr_nonnull(big);
     size_t added = gcw_index_add_slots_of(big, ix);
