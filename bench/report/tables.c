@@ -131,7 +131,7 @@ void report_tables(FILE *out, const bench_config *cfg, const bench_results *r)
   if (!any)
     return;
   fprintf(out, "\n## Results\n\nMedians of %d repetitions, taken in %d round%s that "
-          "each run every system in turn. insert ... churn: "
+          "each run every system in turn, size by size. insert ... churn: "
           "ns per operation, with the ratio to the strong table of the same run "
           "in parentheses, and for gcweak also the ratio to the link floor "
           "(\"floor\"). The strong table keeps its keys alive: it is the "
