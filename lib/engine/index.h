@@ -157,6 +157,33 @@ static GCW_ALWAYS_INLINE bool gcw_index_find_copy(const struct gcw_index *ix, gc
     }
 }
 
+/* The same walk for a writer that believes the copies (gcw_index_exact):
+ * true with *at = the slot of w's copy; otherwise false with *at = where a
+ * set of w goes, the first DELETED slot of the walk or else the EMPTY one
+ * that ended it, as gcw_index_probe answers. */
+static GCW_ALWAYS_INLINE bool gcw_index_find_copy_or_room(const struct gcw_index *ix,
+                                                          gcw_word w, gcw_word hash,
+                                                          size_t *at)
+{
+    size_t capacity = ix->capacity;
+    size_t room = SIZE_MAX;
+    for (size_t i = gcw_index_home(ix, hash);;) {
+        gcw_word s = atomic_load_explicit(&ix->slot[i], memory_order_relaxed);
+        if (s == w) {
+            *at = i;
+            return true;
+        }
+        if (s == GCW_SLOT_EMPTY) {
+            *at = room != SIZE_MAX ? room : i;
+            return false;
+        }
+        if (s == GCW_SLOT_DELETED && room == SIZE_MAX)
+            room = i;
+        if (++i == capacity)
+            i = 0;
+    }
+}
+
 /*
  * Finds the entry holding key k, checked in the entry itself: returns its
  * key word's address (the entry's place: its value is beside it, see

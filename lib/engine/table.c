@@ -180,9 +180,18 @@ static int add_entry(struct gcw_table *t, struct gcw_index *ix, size_t at, size_
     return GCWEAK_OK;
 }
 
-/* set_key's body, entered with the mutex held; lets go of it. */
+/* Where a caller holding the mutex found a key absent: the index it
+ * probed and the slot a set puts the key in (gcw_index_probe's answer). */
+struct absent_at {
+    const struct gcw_index *ix;
+    size_t at;
+};
+
+/* set_key's body, entered with the mutex held; lets go of it. `absent`:
+ * k's probe of the published index already made under this hold, or NULL. */
 static int set_key_locked(struct gcw_table *t, const void *key, const struct gcw_key *k,
-                          void *obj, void *value, bool replace, void **existing)
+                          void *obj, void *value, bool replace, void **existing,
+                          const struct absent_at *absent)
 {
     GCW_ASSERT_HELD(&t->lock);
     int rc = GCWEAK_OK;
@@ -193,8 +202,12 @@ static int set_key_locked(struct gcw_table *t, const void *key, const struct gcw
         struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
         size_t at = 0;
         size_t id = 0;
-        if (ix != NULL && gcw_index_probe(ix, &t->entries, k, gcw_index_exact(ix, &t->entries),
-                                           &at, &id)) {
+        bool probed = absent != NULL && absent->ix == ix;
+        if (probed)
+            at = absent->at; /* nothing changed it: the mutex was held */
+        absent = NULL;
+        if (!probed && ix != NULL &&
+            gcw_index_probe(ix, &t->entries, k, gcw_index_exact(ix, &t->entries), &at, &id)) {
             /* Perhaps put there by another writer while we made room. */
             update_present(t, ix, at, id, value, replace, existing);
             rc = GCWEAK_OK;
@@ -237,7 +250,7 @@ static int set_key(struct gcw_table *t, const void *key, const struct gcw_key *k
 {
     GCW_ASSERT_NOT_HELD(&t->lock);
     gcw_mutex_lock(&t->lock);
-    return set_key_locked(t, key, k, obj, value, replace, existing);
+    return set_key_locked(t, key, k, obj, value, replace, existing, NULL);
 }
 
 int gcw_table_set_key(struct gcw_table *t, const struct gcw_key *k, struct gcw_bytes *stored,
@@ -247,20 +260,26 @@ int gcw_table_set_key(struct gcw_table *t, const struct gcw_key *k, struct gcw_b
     return set_key(t, stored, k, stored, value, replace, existing);
 }
 
-/* Mutex held. The common set: a key already present, found from its copy
- * alone, as a lookup finds it, and its value replaced. false when anything
- * is out of the ordinary (the key absent, copies not exact, values suspect,
- * a doubly-weak value's link to move): set_key_locked then does it all. */
+/* Mutex held. The common set: the key found from its copy alone, as a
+ * lookup finds it, and its value replaced; or, absent, where it goes in
+ * *absent. false with absent->ix NULL when anything is out of the ordinary
+ * (copies not exact, values suspect, a doubly-weak value's link to move):
+ * set_key_locked then does it all. */
 static GCW_ALWAYS_INLINE bool replace_present(struct gcw_table *t, const struct gcw_key *k,
-                                              void *value)
+                                              void *value, struct absent_at *absent)
 {
     GCW_ASSERT_HELD(&t->lock);
     struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
+    absent->ix = NULL;
     size_t at = 0;
     if (ix == NULL || !ix->copies || t->entries.kind == GCW_KIND_WEAK_VALUES ||
-        !gcw_index_find_copy(ix, k->word, k->hash, &at) || !gcw_index_exact(ix, &t->entries) ||
-        gcw_values_suspect(t))
+        !gcw_index_exact(ix, &t->entries) || gcw_values_suspect(t))
         return false;
+    if (!gcw_index_find_copy_or_room(ix, k->word, k->hash, &at)) {
+        absent->ix = ix;
+        absent->at = at;
+        return false;
+    }
     update_present(t, ix, at, ix->ids[at], value, true, NULL);
     return true;
 }
@@ -274,8 +293,10 @@ int gcw_table_set(struct gcw_table *t, const void *key, void *value)
         return GCWEAK_EINVAL;
     GCW_ASSERT_NOT_HELD(&t->lock);
     gcw_mutex_lock(&t->lock);
-    if (!replace_present(t, &k, value))
-        return set_key_locked(t, key, &k, NULL, value, true, NULL);
+    struct absent_at absent;
+    if (!replace_present(t, &k, value, &absent))
+        return set_key_locked(t, key, &k, NULL, value, true, NULL,
+                              absent.ix != NULL ? &absent : NULL);
     gcw_mutex_unlock(&t->lock);
     GC_reachable_here(value); /* as set_key_locked keeps it */
     gcw_removals_deliver_due(t);
