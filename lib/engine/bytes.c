@@ -107,16 +107,12 @@ static void draw_seed(void)
     gcw_mutex_unlock(&lock);
 }
 
-struct gcw_key gcw_key_of_bytes(const void *key, size_t len)
+gcw_word gcw_bytes_hash(const unsigned char *p, size_t len)
 {
     if (!atomic_load_explicit(&seeded, memory_order_acquire))
         draw_seed();
-    const unsigned char *p = key != NULL ? key : (const unsigned char *)"";
-    gcw_word h = (gcw_word)siphash13(atomic_load_explicit(&seed[0], memory_order_relaxed),
-                                     atomic_load_explicit(&seed[1], memory_order_relaxed), p,
-                                     len);
-    struct gcw_key k = {0, h, (uint32_t)h, p, len};
-    return k;
+    return (gcw_word)siphash13(atomic_load_explicit(&seed[0], memory_order_relaxed),
+                               atomic_load_explicit(&seed[1], memory_order_relaxed), p, len);
 }
 
 struct gcw_bytes *gcw_bytes_copy(const struct gcw_key *k)

@@ -18,9 +18,21 @@ struct gcw_bytes {
     unsigned char data[];
 };
 
+/* The seeded hash of the `len` bytes at p. */
+gcw_word gcw_bytes_hash(const unsigned char *p, size_t len);
+
 /* The key of `len` bytes at `key` (which may be NULL when len is 0), with
- * its seeded hash and fingerprint; word 0 until a copy is stored. */
-struct gcw_key gcw_key_of_bytes(const void *key, size_t len);
+ * its seeded hash and fingerprint; word 0 until a copy is stored. Built
+ * here, around a hash that comes back in a register: a key returned from
+ * another file comes back through memory, and the caller's wider loads of
+ * it wait for the stores to retire. */
+static inline struct gcw_key gcw_key_of_bytes(const void *key, size_t len)
+{
+    const unsigned char *p = key != NULL ? key : (const unsigned char *)"";
+    gcw_word h = gcw_bytes_hash(p, len);
+    struct gcw_key k = {0, h, (uint32_t)h, p, len};
+    return k;
+}
 
 /* A copy of k's bytes to store, or NULL when out of memory. Allocates: no
  * table mutex held. */

@@ -21,9 +21,16 @@
  * not believed (gcw_index_exact) until a refresh: lookups check the entry,
  * as writers always do.
  *
- * A byte-keyed table's keys are compared byte by byte in their entries
- * anyway; its slot packs a fingerprint, which spares a visit to most
- * entries of other keys, with the entry number.
+ * A byte-keyed table's keys are compared byte by byte anyway; its slot
+ * packs a fingerprint, which spares a look at most keys of other slots,
+ * with the entry number, and keys[] beside it holds the address of the
+ * key the entry stores. Those addresses are followed without a lock, and a
+ * key whose entry lets go of it may be freed by the next collection: so a
+ * reader follows one only if no writer began since its sample (then the
+ * entry held the key throughout, and from then on the reader holds it),
+ * and a rebuild, which frees the dead entries it leaves out outside any
+ * write section, first withdraws them from the published index
+ * (gcw_index_withdraw).
  *
  * SLOT STATES:
  *   EMPTY    never used since the index was built; ends a probe.
@@ -36,7 +43,8 @@
  * INVARIANTS (gcw_index_check):
  *   - at most four fifths of the slots are not EMPTY, so every probe
  *     ends, and `used` counts them;
- *   - a slot naming an entry names one in use (entries.c);
+ *   - a slot naming an entry names one in use (entries.c), and in a
+ *     byte-keyed index keeps the address of the key that entry holds;
  *   - a slot naming a live entry carries its key's copy (its fingerprint)
  *     and its value, and the probe from the key's home reaches it through no
  *     EMPTY slot;
@@ -64,11 +72,12 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
     GCW_ASSERT(capacity >= MIN_CAPACITY);
     bool copies = !e->byte_keys;
     bool second = copies ? e->stride == 2 : GCW_PACKED_SECOND;
-    size_t words = capacity * (second ? 2 : 1);
+    size_t words = capacity * ((second ? 2 : 1) + (copies ? 0 : 1));
     size_t bytes = sizeof(struct gcw_index) + words * sizeof(gcw_word) +
                    (copies ? capacity * sizeof(uint32_t) : 0);
     /* Pointer-free: key copies are disguised, value copies are held by the
-     * entries (whose values the pass marks), entry numbers are numbers. */
+     * entries (whose values the pass marks), stored keys' addresses by the
+     * entries too, entry numbers are numbers. */
     struct gcw_index *ix = gcw_alloc_pointer_free(bytes);
     if (ix == NULL)
         return NULL;
@@ -82,6 +91,7 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
     atomic_init(&ix->built_gc_no, 0);
     ix->second = second ? &ix->slot[capacity] : NULL;
     ix->ids = copies ? (uint32_t *)(void *)&ix->slot[words] : NULL;
+    ix->keys = copies ? NULL : &ix->slot[words - capacity];
     return ix;
 }
 
@@ -115,7 +125,9 @@ bool gcw_index_probe(struct gcw_index *ix, const struct gcw_entries *e,
             *id = n;
             return true;
         }
-        if (gcw_entry_matches(e, gcw_entry_key(e, n), k)) {
+        _Atomic gcw_word *key = gcw_entry_key(e, n);
+        if (ix->copies ? gcw_entry_matches_keyed(e, key, k, false)
+                       : gcw_index_bytes_match(ix, e, i, key, k, NULL, 0)) {
             *at = i;
             *id = n;
             return true;
@@ -152,6 +164,7 @@ static void put(struct gcw_index *ix, size_t i, const struct gcw_key *k, size_t 
     }
     if (GCW_PACKED_SECOND)
         atomic_store_explicit(&ix->second[i], (gcw_word)id + 1, memory_order_relaxed);
+    atomic_store_explicit(&ix->keys[i], k->word, memory_order_relaxed);
     atomic_store_explicit(slot, gcw_packed_tag(k->fingerprint, id), memory_order_release);
 }
 
@@ -215,6 +228,24 @@ void gcw_index_drop_copy(struct gcw_index *ix, gcw_word w, gcw_word hash)
         if (s == GCW_SLOT_EMPTY)
             return;
         if (s == w) {
+            atomic_store_explicit(slot, GCW_SLOT_DELETED, memory_order_relaxed);
+            return;
+        }
+    }
+}
+
+void gcw_index_withdraw(struct gcw_index *ix, const struct gcw_key *k, size_t id)
+{
+    GCW_ASSERT(!ix->copies);
+    for (size_t i = gcw_index_home(ix, k->hash);; i = gcw_index_next(ix, i)) {
+        _Atomic gcw_word *slot = gcw_islot(ix, i);
+        gcw_word s = atomic_load_explicit(slot, memory_order_relaxed);
+        if (s == GCW_SLOT_EMPTY)
+            return;
+        if (gcw_packed_has(s, k->fingerprint) && gcw_packed_id(ix, i, s) == id) {
+            /* Relaxed: the key can only be freed by a collection, which
+             * stops every reader first, and after which each sees the 0. */
+            atomic_store_explicit(&ix->keys[i], 0, memory_order_relaxed);
             atomic_store_explicit(slot, GCW_SLOT_DELETED, memory_order_relaxed);
             return;
         }
@@ -290,6 +321,9 @@ static bool check_naming_slot(const struct gcw_index *ix, const struct gcw_entri
     GCW_ASSERT(gcw_entries_in_use(e, id));
     _Atomic gcw_word *key = gcw_entry_key(e, id);
     gcw_word w = atomic_load_explicit(key, memory_order_relaxed);
+    /* Dead or alive, an entry a byte-keyed slot names holds the key whose
+     * address the slot keeps: a reader may follow it. */
+    GCW_ASSERT(ix->copies || atomic_load_explicit(&ix->keys[i], memory_order_relaxed) == w);
     if (!gcw_entry_is_live(e->kind, key)) {
         GCW_ASSERT(!exact || !ix->copies);
         return false;

@@ -18,8 +18,11 @@
  * them: a miss reads eight key copies per cache line, and a hit's value
  * load can start as soon as the probe's position is known, in parallel with
  * the key's. In a byte-keyed table (bytes.h), whose keys must be compared
- * in their entries anyway, a slot is the key's fingerprint and the entry
- * number, packed. Either way 0 is EMPTY and all ones DELETED: never a key
+ * byte by byte, a slot is the key's fingerprint and the entry number,
+ * packed, and keys[] holds beside it the address of the stored key that
+ * entry holds: a hit then reads the key's bytes and the entry's value at
+ * once, where reaching the key through the entry would make them one miss
+ * after the other. Either way 0 is EMPTY and all ones DELETED: never a key
  * word (keys.h), nor a packed slot.
  */
 #define GCW_SLOT_EMPTY ((gcw_word)0)
@@ -36,6 +39,10 @@ struct gcw_index {
     _Atomic GC_word built_gc_no;
     _Atomic gcw_word *second; /* after slot[], or NULL */
     uint32_t *ids;    /* copies: entry number of each slot, after the rest */
+    /* Byte keys: the stored key's address for each slot naming an entry
+     * (that entry's key word), or 0 once withdrawn (gcw_index_withdraw);
+     * after slot[] and second[], else NULL. */
+    _Atomic gcw_word *keys;
     _Atomic gcw_word slot[];
 };
 
@@ -185,18 +192,50 @@ static GCW_ALWAYS_INLINE bool gcw_index_find_copy_or_room(const struct gcw_index
 }
 
 /*
+ * Whether byte-keyed slot i, whose fingerprint is k's, names entry `key`
+ * as a live holder of k: its value word is read before the stored key's
+ * bytes are compared, so that both misses are waited for at once. The
+ * stored key is reached through keys[i], not the entry, and so is only
+ * followed while something holds it. The entry does while the slot names
+ * it; a reader without the mutex knows that only if no writer began since
+ * its sample of `seq`, and gives up (false, as for a torn read, which its
+ * validation then rejects) otherwise. Once loaded, the address is the
+ * reader's own, in a register or on its stack, where the collector finds
+ * it: the key cannot be freed under it. `seq` is NULL with the mutex held.
+ * In a weak-value map an entry whose value died is no match: a set of its
+ * key makes another (gcw_entry_matches_keyed).
+ */
+static GCW_ALWAYS_INLINE bool gcw_index_bytes_match(const struct gcw_index *ix,
+                                                    const struct gcw_entries *e, size_t i,
+                                                    _Atomic gcw_word *key,
+                                                    const struct gcw_key *k, atomic_uint *seq,
+                                                    unsigned sample)
+{
+    gcw_word stored = atomic_load_explicit(&ix->keys[i], memory_order_relaxed);
+    gcw_word value = e->kind == GCW_KIND_WEAK_VALUES
+                         ? atomic_load_explicit((_Atomic gcw_word *)(key + 1), memory_order_relaxed)
+                         : 1;
+    if (stored == 0 || (seq != NULL && !gcw_seq_read_valid(seq, sample)))
+        return false;
+    return value != 0 && gcw_bytes_equal((const struct gcw_bytes *)stored, k);
+}
+
+/*
  * Finds the entry holding key k, checked in the entry itself: returns its
  * key word's address (the entry's place: its value is beside it, see
  * gcw_entry_value) and sets *id, or returns NULL. What copies and
- * fingerprints say is never trusted here: the entry's key word, which the
- * collector clears when the key dies, is the truth. The lookup of byte-keyed
- * tables, and of every table when copies cannot be believed; readers call
- * it without a lock and validate what it finds (the table's sequence
- * counter).
+ * fingerprints say is never trusted here: a word key is compared with the
+ * entry's key word, which the collector clears when the key dies, and a
+ * byte-string key with the bytes the entry holds (gcw_index_bytes_match,
+ * whose `seq` and `sample` this passes on: NULL with the mutex held). The
+ * lookup of byte-keyed tables, and of every table when copies cannot be
+ * believed; readers call it without a lock and validate what it finds (the
+ * table's sequence counter).
  */
 static GCW_ALWAYS_INLINE _Atomic gcw_word *
 gcw_index_find_keyed(const struct gcw_index *ix, const struct gcw_entries *e,
-                     const struct gcw_key *k, size_t *id, bool byte_keys)
+                     const struct gcw_key *k, size_t *id, bool byte_keys, atomic_uint *seq,
+                     unsigned sample)
 {
     if (ix == NULL)
         return NULL;
@@ -208,20 +247,24 @@ gcw_index_find_keyed(const struct gcw_index *ix, const struct gcw_entries *e,
             continue;
         size_t n = byte_keys ? gcw_packed_id(ix, i, s) : (size_t)ix->ids[i];
         _Atomic gcw_word *key = gcw_entry_key(e, n);
-        if (key != NULL && gcw_entry_matches_keyed(e, key, k, byte_keys)) {
+        if (key == NULL)
+            continue;
+        if (byte_keys ? gcw_index_bytes_match(ix, e, i, key, k, seq, sample)
+                      : gcw_entry_matches_keyed(e, key, k, false)) {
             *id = n;
             return key;
         }
     }
 }
 
-/* The same for a table whose kind of key the caller does not know. */
+/* The same for a table whose kind of key the caller does not know, with
+ * the mutex held. */
 static inline _Atomic gcw_word *gcw_index_find(const struct gcw_index *ix,
                                                const struct gcw_entries *e,
                                                const struct gcw_key *k, size_t *id)
 {
-    return e->byte_keys ? gcw_index_find_keyed(ix, e, k, id, true)
-                        : gcw_index_find_keyed(ix, e, k, id, false);
+    return e->byte_keys ? gcw_index_find_keyed(ix, e, k, id, true, NULL, 0)
+                        : gcw_index_find_keyed(ix, e, k, id, false, NULL, 0);
 }
 
 /* The indexes of one table that the pass keeps exact: the published one,
@@ -235,6 +278,13 @@ struct gcw_indexes {
  * hash) dies in this collection, so no slot of ix may keep a copy of it.
  * Leaves DELETED where the copy was. */
 void gcw_index_drop_copy(struct gcw_index *ix, gcw_word w, gcw_word hash);
+
+/* A rebuild is about to free entry id of a byte-keyed table, whose stored
+ * key k is: the slot of ix, the published index, that names it becomes
+ * DELETED, its stored key's address withdrawn (0) first. Mutex held, and no
+ * write section: readers may be probing ix, and one that read the address
+ * before it went holds the key itself (gcw_index_bytes_match). */
+void gcw_index_withdraw(struct gcw_index *ix, const struct gcw_key *k, size_t id);
 
 /* The most slots a probe may find not EMPTY: four fifths. Keys are copies
  * eight to a cache line, so a miss at that load, about 13 slots on
@@ -310,6 +360,8 @@ static inline void gcw_index_prefetch(const struct gcw_index *ix, gcw_word hash)
         __builtin_prefetch(&ix->second[i], 1);
     if (ix->ids != NULL)
         __builtin_prefetch(&ix->ids[i], 1);
+    if (ix->keys != NULL)
+        __builtin_prefetch(&ix->keys[i], 1);
 #else
     (void)ix;
     (void)hash;

@@ -44,7 +44,7 @@ static void *read_weak_values_locked(void *arg)
     struct weak_read *r = arg;
     r->found = gcw_table_read(r->t,
                               atomic_load_explicit(&r->t->indexes.published, memory_order_relaxed),
-                              r->k, r->v) != NULL;
+                              r->k, r->v, true, 0) != NULL;
     return NULL;
 }
 
@@ -72,7 +72,7 @@ bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v
         unsigned s = gcw_seq_read_begin(&t->seq);
         bool found =
             gcw_table_read(t, atomic_load_explicit(&t->indexes.published, memory_order_acquire), k,
-                           v) != NULL;
+                           v, false, s) != NULL;
         if (gcw_seq_read_valid(&t->seq, s) && !gcw_values_suspect(t))
             return found;
     }
@@ -86,7 +86,7 @@ bool gcw_table_get_locked(struct gcw_table *t, const struct gcw_key *k, void **v
         warn |= gcw_values_drop_suspect(t);
         GC_word before = gcw_gc_no();
         found = gcw_table_read(t, atomic_load_explicit(&t->indexes.published, memory_order_relaxed),
-                               k, v) != NULL;
+                               k, v, true, 0) != NULL;
         atomic_thread_fence(memory_order_acquire);
         bool settled = gcw_gc_no() == before || !gcw_values_suspect(t);
         gcw_mutex_unlock(&t->lock);

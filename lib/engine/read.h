@@ -17,13 +17,16 @@
 /* One probe of index ix checked in the entry, with or without the mutex:
  * the entry's key word address or NULL, its value in *v (untouched for
  * sets). A doubly-weak value comes out revealed: the caller validates it
- * like the rest. */
+ * like the rest. Without the mutex, s is the reader's sample of the
+ * sequence, which gcw_index_find_keyed checks before following a stored
+ * key; with it, `locked`. */
 static GCW_ALWAYS_INLINE _Atomic gcw_word *
 gcw_table_read_keyed(struct gcw_table *t, struct gcw_index *ix, const struct gcw_key *k, void **v,
-                     bool byte_keys)
+                     bool byte_keys, bool locked, unsigned s)
 {
     size_t id = 0;
-    _Atomic gcw_word *key = gcw_index_find_keyed(ix, &t->entries, k, &id, byte_keys);
+    _Atomic gcw_word *key =
+        gcw_index_find_keyed(ix, &t->entries, k, &id, byte_keys, locked ? NULL : &t->seq, s);
     if (key != NULL && t->entries.stride == 2) {
         *v = atomic_load_explicit(gcw_entry_value(key), memory_order_relaxed);
         if (t->entries.kind == GCW_KIND_WEAK_VALUES)
@@ -34,10 +37,11 @@ gcw_table_read_keyed(struct gcw_table *t, struct gcw_index *ix, const struct gcw
 
 /* The same for either kind of key (the slow paths, which believe no copy). */
 static inline _Atomic gcw_word *gcw_table_read(struct gcw_table *t, struct gcw_index *ix,
-                                               const struct gcw_key *k, void **v)
+                                               const struct gcw_key *k, void **v, bool locked,
+                                               unsigned s)
 {
-    return t->entries.byte_keys ? gcw_table_read_keyed(t, ix, k, v, true)
-                                : gcw_table_read_keyed(t, ix, k, v, false);
+    return t->entries.byte_keys ? gcw_table_read_keyed(t, ix, k, v, true, locked, s)
+                                : gcw_table_read_keyed(t, ix, k, v, false, locked, s);
 }
 
 /* What a read found: whether the key is there, and its value. Returned in
@@ -105,7 +109,7 @@ static inline bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *
     unsigned deciding = guarded ? gcw_read_guarded_begin() : 0;
     unsigned s = gcw_seq_read_begin(&t->seq);
     struct gcw_index *ix = atomic_load_explicit(&t->indexes.published, memory_order_acquire);
-    bool found = gcw_table_read_keyed(t, ix, k, &v, true) != NULL;
+    bool found = gcw_table_read_keyed(t, ix, k, &v, true, false, s) != NULL;
     if (!gcw_seq_read_valid(&t->seq, s) || gcw_values_suspect(t) ||
         (guarded && !gcw_read_guarded_valid(deciding)))
         found = gcw_table_get_locked(t, k, &v);

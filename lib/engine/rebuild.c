@@ -18,6 +18,9 @@
  * collector cleared are freed by the rebuild that leaves them out; an older
  * index may still name them, but its readers fail validation before an
  * entry is reused, which only a set after the new index is published does.
+ * A byte-keyed entry lets go of its stored key when freed, and readers
+ * follow the key's address from the index, not the entry: the rebuild
+ * withdraws a dead entry from the published index before freeing it.
  * Out of memory for a new index, the old one is rebuilt where it is, inside
  * one write section: readers retry, then wait on the mutex.
  *
@@ -73,9 +76,18 @@ static void queue_add(struct gcw_index *ix, struct pending_add *ring, size_t add
 
 /* Mutex held. Frees dead entry i of span s: the collector dropped the link
  * of what died; in a doubly-weak map the other side may live on, on a link
- * that must go if it may be freed explicitly (keys.c). */
-static void free_dead(struct gcw_table *t, const struct gcw_span *s, size_t i)
+ * that must go if it may be freed explicitly (keys.c). A byte-keyed entry
+ * lets go of its stored key, which readers of `named`, the published index
+ * when a fresh one is being filled, may be about to follow: it is withdrawn
+ * from there first (index.c). */
+static void free_dead(struct gcw_table *t, struct gcw_index *named, const struct gcw_span *s,
+                      size_t i)
 {
+    if (named != NULL) {
+        struct gcw_key k = gcw_stored_key(
+            &t->entries, atomic_load_explicit(gcw_span_key(s, i), memory_order_relaxed));
+        gcw_index_withdraw(named, &k, s->first_id + i);
+    }
     if (gcw_entries_delete(&t->entries, s->first_id + i) &&
         t->entries.kind == GCW_KIND_WEAK_VALUES)
         gcw_link_unregister_entry(gcw_span_key(s, i), true);
@@ -91,6 +103,8 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
     struct pending_add ring[AHEAD];
     memset(ring, 0, sizeof ring);
     bool ahead = ix->capacity >= AHEAD_MIN_SLOTS;
+    struct gcw_index *published = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
+    struct gcw_index *named = t->entries.byte_keys && published != ix ? published : NULL;
     size_t added = 0;
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(&t->entries, s)
@@ -107,7 +121,7 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
                                   : 0};
                 queue_add(ix, ahead ? ring : NULL, added++, &next);
             } else if (!gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
-                free_dead(t, &s, i);
+                free_dead(t, named, &s, i);
             }
         }
     if (ahead)
@@ -123,13 +137,15 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
 static void free_dead_entries(struct gcw_table *t)
 {
     GCW_ASSERT_HELD(&t->lock);
+    /* Only word-keyed indexes are copied: no stored key to withdraw. */
+    GCW_ASSERT(!t->entries.byte_keys);
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(&t->entries, s)
         for (size_t i = 0; i < s.n; i++)
             if (gcw_flag_get(&s, i, GCW_IN_USE) &&
                 !gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i)) &&
                 !gcw_flag_get(&s, i, GCW_PENDING_REMOVAL))
-                free_dead(t, &s, i);
+                free_dead(t, NULL, &s, i);
 }
 
 /* Mutex held. The index a fill of ix may copy from instead of walking the

@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The index on its own: capacities, probes, deletes and the slots they
- * leave, the four-fifths limit, key copies and when they are dropped, and
- * the load a table keeps it at between rebuilds.
+ * leave, the four-fifths limit, key copies and when they are dropped, the
+ * stored keys' addresses of byte-keyed slots, and the load a table keeps
+ * it at between rebuilds.
  */
+#if defined(__unix__) && !defined(_DEFAULT_SOURCE)
+#  define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#endif
 #include "engine.h"
 
 #include "read.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#if defined(__unix__)
+#  include <sys/mman.h>
+#endif
 
 static void *new_object(void)
 {
@@ -240,6 +248,82 @@ struct holder {
 
 /* A table rebuilds its index for twice its live entries (load one half)
  * when a set would take it past four fifths, and never otherwise. */
+/* A byte-keyed index of n keys "key <i>", entry i holding stored copy i
+ * and a value word (no link: nothing here collects). */
+static struct gcw_index *new_bytes_index(struct gcw_entries *e, struct gcw_key *keys,
+                                         size_t *slot, size_t n)
+{
+    struct gcw_index *ix = gcw_index_new(e, gcw_index_capacity_for(n));
+    ck_assert_ptr_nonnull(ix);
+    for (size_t i = 0; i < n; i++) {
+        char name[32];
+        int len = snprintf(name, sizeof name, "key %zu", i);
+        keys[i] = gcw_key_of_bytes(name, (size_t)len);
+        struct gcw_bytes *copy = gcw_bytes_copy(&keys[i]);
+        ck_assert_ptr_nonnull(copy);
+        keys[i].word = (gcw_word)copy;
+        keys[i].bytes = copy->data; /* the caller's buffer is gone */
+        size_t id = 0;
+        ck_assert(!gcw_index_probe(ix, e, &keys[i], false, &slot[i], &id));
+        size_t entry = gcw_entries_next_free(e);
+        gcw_entries_set(e, entry, keys[i].word, (void *)(i + 1), false, false);
+        ck_assert_uint_eq(entry, i);
+        gcw_index_set(ix, slot[i], &keys[i], entry, 0);
+    }
+    return ix;
+}
+
+/* A byte-keyed slot keeps the address of the key its entry stores, and a
+ * lookup compares through it; an entry whose value is gone is no match; a
+ * reader whose sample a writer overtook follows no address (a page no one
+ * may read stands in for a freed key); a withdrawn slot is DELETED and
+ * its address 0. */
+START_TEST(byte_keys_are_compared_through_the_address_in_their_slot)
+{
+    enum { N = 500 };
+    struct gcw_entries *e = new_entries(GCW_KIND_WEAK_VALUES, N);
+    e->byte_keys = true;
+    struct gcw_key *keys = GC_MALLOC(N * sizeof *keys);
+    size_t *slot = GC_MALLOC_ATOMIC(N * sizeof *slot);
+    ck_assert(keys != NULL && slot != NULL);
+    struct gcw_index *ix = new_bytes_index(e, keys, slot, N);
+    ck_assert_uint_eq(check_index(ix, e), N * (check_index(ix, e) != 0));
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_uint_eq(atomic_load(&ix->keys[slot[i]]), keys[i].word);
+        size_t id = SIZE_MAX;
+        ck_assert_ptr_eq(gcw_index_find(ix, e, &keys[i], &id), gcw_entry_key(e, i));
+        ck_assert_uint_eq(id, i);
+    }
+    struct gcw_key absent = gcw_key_of_bytes("key", 3);
+    size_t id = 0;
+    ck_assert_ptr_null(gcw_index_find(ix, e, &absent, &id));
+
+    /* The value died: the entry is no match, and the probe goes past it. */
+    atomic_store((_Atomic gcw_word *)(gcw_entry_key(e, 1) + 1), 0);
+    ck_assert_ptr_null(gcw_index_find(ix, e, &keys[1], &id));
+
+    atomic_uint seq = 4;
+#if defined(__unix__)
+    void *page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(page != MAP_FAILED);
+    atomic_store(&ix->keys[slot[2]], (gcw_word)page);
+    /* Sampled at 2: a writer began since. Following the address faults. */
+    ck_assert_ptr_null(gcw_index_find_keyed(ix, e, &keys[2], &id, true, &seq, 2));
+    atomic_store(&ix->keys[slot[2]], keys[2].word);
+    munmap(page, 4096);
+#endif
+    ck_assert_ptr_eq(gcw_index_find_keyed(ix, e, &keys[2], &id, true, &seq, 4),
+                     gcw_entry_key(e, 2));
+
+    gcw_index_withdraw(ix, &keys[3], 3);
+    ck_assert_uint_eq(atomic_load(gcw_islot(ix, slot[3])), GCW_SLOT_DELETED);
+    ck_assert_uint_eq(atomic_load(&ix->keys[slot[3]]), 0);
+    ck_assert_ptr_null(gcw_index_find(ix, e, &keys[3], &id));
+    for (size_t i = 4; i < N; i++)
+        ck_assert_ptr_eq(gcw_index_find(ix, e, &keys[i], &id), gcw_entry_key(e, i));
+}
+END_TEST
+
 START_TEST(tables_keep_the_load_between_a_half_and_four_fifths)
 {
     enum { N = 20000 };
@@ -285,6 +369,7 @@ Suite *index_suite(void)
     tcase_add_test(tc, an_index_filled_from_another_holds_its_named_slots);
     tcase_add_test(tc, at_most_four_fifths_of_the_slots_are_used);
     tcase_add_test(tc, copies_answer_lookups_and_stale_ones_are_dropped);
+    tcase_add_test(tc, byte_keys_are_compared_through_the_address_in_their_slot);
     tcase_add_test(tc, tables_keep_the_load_between_a_half_and_four_fifths);
     suite_add_tcase(s, tc);
     return s;

@@ -9,6 +9,8 @@
  *     cleared, the copy not) finds nothing, and the next write drops it;
  *   - a fingerprint is never trusted: a byte-keyed slot whose fingerprint
  *     matches a key but names another key's entry finds nothing;
+ *   - a byte-keyed slot's stored key's address is withdrawn before its
+ *     entry is freed, while readers may still follow it;
  *   - storage dropped by clear() keeps no registration alive: the collector
  *     reclaims the chunks with their links, and never writes through them
  *     into memory reused afterwards.
@@ -16,11 +18,13 @@
 #define GC_THREADS
 #include <gc/gc.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../hardening/hardening.h"
 #include "consistency.h"
 #include "read.h"
+#include "rebuild.h"
 
 enum { KEPT = 3000, EXTRA = 20000, DYING = 20000 };
 
@@ -184,14 +188,90 @@ static void fingerprints_are_never_trusted(void)
     size_t at = gcw_index_home(ix, k[1].hash);
     while (atomic_load(gcw_islot(ix, at)) != GCW_SLOT_EMPTY)
         at = gcw_index_next(ix, at);
-    atomic_store(gcw_islot(ix, at), gcw_packed_tag(k[1].fingerprint, id));
+    atomic_store(&ix->keys[at], (gcw_word)stored[0]); /* the key that entry holds */
     if (GCW_PACKED_SECOND)
         atomic_store(&ix->second[at], (gcw_word)id + 1);
+    atomic_store(gcw_islot(ix, at), gcw_packed_tag(k[1].fingerprint, id));
     CHECK(!gcw_table_get_key(t, &k[1], NULL));
     void *v = NULL;
     CHECK(gcw_table_get_key(t, &k[0], &v) && v == value);
     atomic_store(gcw_islot(ix, at), GCW_SLOT_EMPTY);
     GC_reachable_here(value);
+}
+
+static NOINLINE void drop_keys(void **keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        keys[i] = NULL;
+}
+
+/* n byte-string keys "dying <i>" with fresh values, held in values[]. */
+static NOINLINE void add_values(struct gcw_table *t, void **values, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char name[32];
+        int len = snprintf(name, sizeof name, "dying %zu", i);
+        struct gcw_key k = gcw_key_of_bytes(name, (size_t)len);
+        struct gcw_bytes *copy = gcw_bytes_copy(&k);
+        REQUIRE(copy != NULL && (values[i] = GC_MALLOC(16)) != NULL);
+        k.word = (gcw_word)copy;
+        REQUIRE(gcw_table_set_key(t, &k, copy, values[i], true, NULL) == GCWEAK_OK);
+    }
+}
+
+/* Slots of byte-keyed index ix naming entries whose values died. */
+static size_t slots_of_dead(const struct gcw_table *t, const struct gcw_index *ix)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ix->capacity; i++) {
+        gcw_word s = atomic_load(gcw_islot(ix, i));
+        if (s != GCW_SLOT_EMPTY && s != GCW_SLOT_DELETED)
+            n += !gcw_entry_is_live(t->entries.kind,
+                                    gcw_entry_key(&t->entries, gcw_packed_id(ix, i, s)));
+    }
+    return n;
+}
+
+/* A rebuild frees the dead entries it leaves out while readers may still
+ * probe the published index and follow the stored keys' addresses there:
+ * it withdraws each from that index first. So every slot of the old index
+ * still naming an entry names one in use that holds the key whose address
+ * the slot keeps, and the dead ones' slots are DELETED with no address. */
+static void rebuilds_withdraw_what_they_free(void)
+{
+    struct gcw_table *t = new_table(GCW_KIND_WEAK_VALUES);
+    t->entries.byte_keys = true;
+    void **values = GC_MALLOC(DYING * sizeof *values);
+    REQUIRE(values != NULL);
+    add_values(t, values, DYING);
+    /* An index that names every entry, all alive; then the values die. */
+    gcw_mutex_lock(&t->lock);
+    REQUIRE(gcw_rebuild(t, 0) == GCWEAK_OK);
+    gcw_mutex_unlock(&t->lock);
+    drop_keys(values, DYING);
+    collect(3);
+    gcw_mutex_lock(&t->lock);
+    struct gcw_index *old = atomic_load(&t->indexes.published);
+    size_t dead = slots_of_dead(t, old);
+    REQUIRE(gcw_rebuild(t, 0) == GCWEAK_OK);
+    CHECK(atomic_load(&t->indexes.published) != old);
+    size_t named = 0, wrong = 0, withdrawn = 0;
+    for (size_t i = 0; i < old->capacity; i++) {
+        gcw_word s = atomic_load(gcw_islot(old, i));
+        gcw_word stored = atomic_load(&old->keys[i]);
+        if (s == GCW_SLOT_DELETED)
+            withdrawn += stored == 0;
+        if (s == GCW_SLOT_EMPTY || s == GCW_SLOT_DELETED)
+            continue;
+        size_t id = gcw_packed_id(old, i, s);
+        named++;
+        wrong += !gcw_entries_in_use(&t->entries, id) ||
+                 atomic_load(gcw_entry_key(&t->entries, id)) != stored;
+    }
+    gcw_mutex_unlock(&t->lock);
+    CHECK_MSG(dead >= DYING * 95 / 100, "%zu of %d values died", dead, (int)DYING);
+    CHECK_MSG(wrong == 0, "%zu of %zu slots name entries freed under them", wrong, named);
+    CHECK_MSG(withdrawn == dead, "%zu of %zu dead entries withdrawn", withdrawn, dead);
 }
 
 static NOINLINE void fill_and_clear(gcweak_map *m, void **keys, size_t n)
@@ -201,11 +281,6 @@ static NOINLINE void fill_and_clear(gcweak_map *m, void **keys, size_t n)
     gcweak_map_clear(m);
 }
 
-static NOINLINE void drop_keys(void **keys, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        keys[i] = NULL;
-}
 
 static void cleared_storage_keeps_no_links(void)
 {
@@ -246,6 +321,7 @@ int main(void)
     entries_never_move(GCW_KIND_SET);
     stale_copies_are_not_believed();
     fingerprints_are_never_trusted();
+    rebuilds_withdraw_what_they_free();
     cleared_storage_keeps_no_links();
     return checks_exit_status("layout");
 }
