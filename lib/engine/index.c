@@ -23,9 +23,9 @@
  *
  * A byte-keyed table's keys are compared byte by byte anyway; its slot
  * packs a fingerprint, which spares a look at most keys of other slots,
- * with the entry number, and keys[] beside it holds the address of the
- * key the entry stores. Those addresses are followed without a lock, and a
- * key whose entry lets go of it may be freed by the next collection: so a
+ * with the entry number, and beside it the address of the key the entry
+ * stores. Those addresses are followed without a lock, and a key whose
+ * entry lets go of it may be freed by the next collection: so a
  * reader follows one only if no writer began since its sample (then the
  * entry held the key throughout, and from then on the reader holds it),
  * and a rebuild, which frees the dead entries it leaves out outside any
@@ -72,7 +72,8 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
     GCW_ASSERT(capacity >= MIN_CAPACITY);
     bool copies = !e->byte_keys;
     bool second = copies ? e->stride == 2 : GCW_PACKED_SECOND;
-    size_t words = capacity * ((second ? 2 : 1) + (copies ? 0 : 1));
+    unsigned shift = copies ? 0 : 1;
+    size_t words = (capacity << shift) + (second ? capacity : 0);
     size_t bytes = sizeof(struct gcw_index) + words * sizeof(gcw_word) +
                    (copies ? capacity * sizeof(uint32_t) : 0);
     /* Pointer-free: key copies are disguised, value copies are held by the
@@ -83,15 +84,15 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
         return NULL;
     /* Only slot[] needs clearing (all EMPTY): the rest of a slot is written
      * before anyone reads it. */
-    memset(ix, 0, sizeof(struct gcw_index) + capacity * sizeof(gcw_word));
+    memset(ix, 0, sizeof(struct gcw_index) + (capacity << shift) * sizeof(gcw_word));
     ix->capacity = capacity;
     ix->used = 0;
     ix->copies = copies;
     ix->values = copies && second;
     atomic_init(&ix->built_gc_no, 0);
-    ix->second = second ? &ix->slot[capacity] : NULL;
+    ix->shift = shift;
+    ix->second = second ? &ix->slot[capacity << shift] : NULL;
     ix->ids = copies ? (uint32_t *)(void *)&ix->slot[words] : NULL;
-    ix->keys = copies ? NULL : &ix->slot[words - capacity];
     return ix;
 }
 
@@ -164,7 +165,7 @@ static void put(struct gcw_index *ix, size_t i, const struct gcw_key *k, size_t 
     }
     if (GCW_PACKED_SECOND)
         atomic_store_explicit(&ix->second[i], (gcw_word)id + 1, memory_order_relaxed);
-    atomic_store_explicit(&ix->keys[i], k->word, memory_order_relaxed);
+    atomic_store_explicit(gcw_islot_stored(ix, i), k->word, memory_order_relaxed);
     atomic_store_explicit(slot, gcw_packed_tag(k->fingerprint, id), memory_order_release);
 }
 
@@ -245,7 +246,7 @@ void gcw_index_withdraw(struct gcw_index *ix, const struct gcw_key *k, size_t id
         if (gcw_packed_has(s, k->fingerprint) && gcw_packed_id(ix, i, s) == id) {
             /* Relaxed: the key can only be freed by a collection, which
              * stops every reader first, and after which each sees the 0. */
-            atomic_store_explicit(&ix->keys[i], 0, memory_order_relaxed);
+            atomic_store_explicit(gcw_islot_stored(ix, i), 0, memory_order_relaxed);
             atomic_store_explicit(slot, GCW_SLOT_DELETED, memory_order_relaxed);
             return;
         }
@@ -323,7 +324,8 @@ static bool check_naming_slot(const struct gcw_index *ix, const struct gcw_entri
     gcw_word w = atomic_load_explicit(key, memory_order_relaxed);
     /* Dead or alive, an entry a byte-keyed slot names holds the key whose
      * address the slot keeps: a reader may follow it. */
-    GCW_ASSERT(ix->copies || atomic_load_explicit(&ix->keys[i], memory_order_relaxed) == w);
+    GCW_ASSERT(ix->copies ||
+               atomic_load_explicit(gcw_islot_stored(ix, i), memory_order_relaxed) == w);
     if (!gcw_entry_is_live(e->kind, key)) {
         GCW_ASSERT(!exact || !ix->copies);
         return false;

@@ -19,11 +19,12 @@
  * load can start as soon as the probe's position is known, in parallel with
  * the key's. In a byte-keyed table (bytes.h), whose keys must be compared
  * byte by byte, a slot is the key's fingerprint and the entry number,
- * packed, and keys[] holds beside it the address of the stored key that
- * entry holds: a hit then reads the key's bytes and the entry's value at
- * once, where reaching the key through the entry would make them one miss
- * after the other. Either way 0 is EMPTY and all ones DELETED: never a key
- * word (keys.h), nor a packed slot.
+ * packed, with the address of the stored key that entry holds beside it
+ * in slot[] (two words a slot): a hit then reads one index line, then the
+ * key's bytes and the entry's value at once, where reaching the key
+ * through the entry would make them one miss after the other. Either way
+ * 0 is EMPTY and all ones DELETED: never a key word (keys.h), nor a packed
+ * slot.
  */
 #define GCW_SLOT_EMPTY ((gcw_word)0)
 #define GCW_SLOT_DELETED (~(gcw_word)0)
@@ -39,17 +40,24 @@ struct gcw_index {
     _Atomic GC_word built_gc_no;
     _Atomic gcw_word *second; /* after slot[], or NULL */
     uint32_t *ids;    /* copies: entry number of each slot, after the rest */
-    /* Byte keys: the stored key's address for each slot naming an entry
-     * (that entry's key word), or 0 once withdrawn (gcw_index_withdraw);
-     * after slot[] and second[], else NULL. */
-    _Atomic gcw_word *keys;
+    /* Words per slot in slot[], as a shift: 1 for byte keys, whose slot
+     * keeps the stored key's address beside its packed word, else 0. */
+    unsigned shift;
     _Atomic gcw_word slot[];
 };
 
 /* Slot i's word: the key copy, or the packed slot. */
 static inline _Atomic gcw_word *gcw_islot(const struct gcw_index *ix, size_t i)
 {
-    return (_Atomic gcw_word *)&ix->slot[i];
+    return (_Atomic gcw_word *)&ix->slot[i << ix->shift];
+}
+
+/* Byte keys: the address of the key that the entry slot i names stores
+ * (that entry's key word), or 0 once withdrawn (gcw_index_withdraw). In
+ * the slot's own line, so that a hit's probe reads one line. */
+static inline _Atomic gcw_word *gcw_islot_stored(const struct gcw_index *ix, size_t i)
+{
+    return (_Atomic gcw_word *)&ix->slot[(i << 1) + 1];
 }
 
 /* The value copy of an entry's value word: the word itself, or revealed for
@@ -195,8 +203,8 @@ static GCW_ALWAYS_INLINE bool gcw_index_find_copy_or_room(const struct gcw_index
  * Whether byte-keyed slot i, whose fingerprint is k's, names entry `key`
  * as a live holder of k: its value word is read before the stored key's
  * bytes are compared, so that both misses are waited for at once. The
- * stored key is reached through keys[i], not the entry, and so is only
- * followed while something holds it. The entry does while the slot names
+ * stored key is reached through the address the slot keeps, not through
+ * the entry, and so is only followed while something holds it. The entry does while the slot names
  * it; a reader without the mutex knows that only if no writer began since
  * its sample of `seq`, and gives up (false, as for a torn read, which its
  * validation then rejects) otherwise. Once loaded, the address is the
@@ -211,7 +219,7 @@ static GCW_ALWAYS_INLINE bool gcw_index_bytes_match(const struct gcw_index *ix,
                                                     const struct gcw_key *k, atomic_uint *seq,
                                                     unsigned sample)
 {
-    gcw_word stored = atomic_load_explicit(&ix->keys[i], memory_order_relaxed);
+    gcw_word stored = atomic_load_explicit(gcw_islot_stored(ix, i), memory_order_relaxed);
     gcw_word value = e->kind == GCW_KIND_WEAK_VALUES
                          ? atomic_load_explicit((_Atomic gcw_word *)(key + 1), memory_order_relaxed)
                          : 1;
@@ -355,13 +363,11 @@ static inline void gcw_index_prefetch(const struct gcw_index *ix, gcw_word hash)
 {
 #if defined(__GNUC__) || defined(__clang__)
     size_t i = gcw_index_home(ix, hash);
-    __builtin_prefetch(&ix->slot[i], 1);
+    __builtin_prefetch(gcw_islot(ix, i), 1);
     if (ix->second != NULL)
         __builtin_prefetch(&ix->second[i], 1);
     if (ix->ids != NULL)
         __builtin_prefetch(&ix->ids[i], 1);
-    if (ix->keys != NULL)
-        __builtin_prefetch(&ix->keys[i], 1);
 #else
     (void)ix;
     (void)hash;

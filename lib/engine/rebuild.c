@@ -203,7 +203,7 @@ static void rebuild_in_place(struct gcw_table *t, struct gcw_index *ix)
     GCW_ASSERT_HELD(&t->lock);
     gcw_seq_write_begin(&t->seq);
     for (size_t i = 0; i < ix->capacity; i++)
-        atomic_store_explicit(&ix->slot[i], GCW_SLOT_EMPTY, memory_order_relaxed);
+        atomic_store_explicit(gcw_islot(ix, i), GCW_SLOT_EMPTY, memory_order_relaxed);
     ix->used = 0;
     t->live = fill(t, ix);
     atomic_store_explicit(&t->indexes.building, NULL, memory_order_relaxed);

@@ -188,7 +188,7 @@ static void fingerprints_are_never_trusted(void)
     size_t at = gcw_index_home(ix, k[1].hash);
     while (atomic_load(gcw_islot(ix, at)) != GCW_SLOT_EMPTY)
         at = gcw_index_next(ix, at);
-    atomic_store(&ix->keys[at], (gcw_word)stored[0]); /* the key that entry holds */
+    atomic_store(gcw_islot_stored(ix, at), (gcw_word)stored[0]); /* the key that entry holds */
     if (GCW_PACKED_SECOND)
         atomic_store(&ix->second[at], (gcw_word)id + 1);
     atomic_store(gcw_islot(ix, at), gcw_packed_tag(k[1].fingerprint, id));
@@ -258,7 +258,7 @@ static void rebuilds_withdraw_what_they_free(void)
     size_t named = 0, wrong = 0, withdrawn = 0;
     for (size_t i = 0; i < old->capacity; i++) {
         gcw_word s = atomic_load(gcw_islot(old, i));
-        gcw_word stored = atomic_load(&old->keys[i]);
+        gcw_word stored = atomic_load(gcw_islot_stored(old, i));
         if (s == GCW_SLOT_DELETED)
             withdrawn += stored == 0;
         if (s == GCW_SLOT_EMPTY || s == GCW_SLOT_DELETED)
