@@ -96,6 +96,17 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
     return ix;
 }
 
+/* Whether slot i, naming entry n, holds live key k: checked in the entry
+ * (word keys), or through the stored key's address (byte keys). Mutex
+ * held. */
+static bool slot_holds(const struct gcw_index *ix, const struct gcw_entries *e, size_t i,
+                       size_t n, const struct gcw_key *k)
+{
+    _Atomic gcw_word *key = gcw_entry_key(e, n);
+    return ix->copies ? gcw_entry_matches_keyed(e, key, k, false)
+                      : gcw_index_bytes_match(ix, e, i, key, k, NULL, 0);
+}
+
 bool gcw_index_probe(struct gcw_index *ix, const struct gcw_entries *e,
                      const struct gcw_key *k, bool exact, size_t *at, size_t *id)
 {
@@ -126,9 +137,7 @@ bool gcw_index_probe(struct gcw_index *ix, const struct gcw_entries *e,
             *id = n;
             return true;
         }
-        _Atomic gcw_word *key = gcw_entry_key(e, n);
-        if (ix->copies ? gcw_entry_matches_keyed(e, key, k, false)
-                       : gcw_index_bytes_match(ix, e, i, key, k, NULL, 0)) {
+        if (slot_holds(ix, e, i, n, k)) {
             *at = i;
             *id = n;
             return true;

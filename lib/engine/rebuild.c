@@ -93,6 +93,15 @@ static void free_dead(struct gcw_table *t, struct gcw_index *named, const struct
         gcw_link_unregister_entry(gcw_span_key(s, i), true);
 }
 
+/* Mutex held. The index whose readers may follow the stored keys of the
+ * entries a fill of ix frees: the published one, unless ix is it (a
+ * rebuild in place, inside a write section) or the keys are words. */
+static struct gcw_index *withdraw_from(const struct gcw_table *t, const struct gcw_index *ix)
+{
+    struct gcw_index *published = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
+    return t->entries.byte_keys && published != ix ? published : NULL;
+}
+
 /* Mutex held. Adds every live entry to ix, which no reader sees, and frees
  * the entries the collector cleared (not those pending removal). Returns
  * how many it added. Entries are walked in order and land at random in the
@@ -103,8 +112,7 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
     struct pending_add ring[AHEAD];
     memset(ring, 0, sizeof ring);
     bool ahead = ix->capacity >= AHEAD_MIN_SLOTS;
-    struct gcw_index *published = atomic_load_explicit(&t->indexes.published, memory_order_relaxed);
-    struct gcw_index *named = t->entries.byte_keys && published != ix ? published : NULL;
+    struct gcw_index *named = withdraw_from(t, ix);
     size_t added = 0;
     struct gcw_span s;
     GCW_FOR_EACH_SPAN(&t->entries, s)
