@@ -134,34 +134,18 @@ static inline _Atomic(void *) *gcw_entry_value(_Atomic gcw_word *key)
     return (_Atomic(void *) *)(key + 1);
 }
 
-/* Whether the entry whose key word is at `key` holds key k and is live. A
- * byte-string key is compared by its bytes; the copy a reader reads the
- * pointer of stays alive while the reader holds it. */
-static GCW_ALWAYS_INLINE bool gcw_entry_matches_keyed(const struct gcw_entries *e,
-                                                      _Atomic gcw_word *key,
-                                                      const struct gcw_key *k, bool byte_keys)
+/* Whether the entry whose key word is at `key` holds word key k and is
+ * live. Byte-string keys are compared through the index instead, which
+ * keeps each stored key's address (gcw_index_bytes_match). */
+static GCW_ALWAYS_INLINE bool gcw_entry_matches(const struct gcw_entries *e,
+                                                _Atomic gcw_word *key, const struct gcw_key *k)
 {
-    gcw_word w = atomic_load_explicit(key, memory_order_relaxed);
-    if (byte_keys) {
-        if (!gcw_word_is_key(w) || !gcw_bytes_equal((const struct gcw_bytes *)w, k))
-            return false;
-    } else if (w != k->word) {
+    if (atomic_load_explicit(key, memory_order_relaxed) != k->word)
         return false;
-    }
     /* In a doubly-weak map an entry whose value died is no match: a set of
      * its key makes another. */
     return e->kind != GCW_KIND_WEAK_VALUES ||
            atomic_load_explicit((_Atomic gcw_word *)(key + 1), memory_order_relaxed) != 0;
-}
-
-/* The same for a table whose kind of key the caller does not know. The
- * read paths instead name it, so that a word-keyed lookup compiles with no
- * byte comparison (and no call) in it. */
-static inline bool gcw_entry_matches(const struct gcw_entries *e, _Atomic gcw_word *key,
-                                     const struct gcw_key *k)
-{
-    return e->byte_keys ? gcw_entry_matches_keyed(e, key, k, true)
-                        : gcw_entry_matches_keyed(e, key, k, false);
 }
 
 /* The key, with its hash, that a stored key word stands for. */

@@ -72,8 +72,8 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
     GCW_ASSERT(capacity >= MIN_CAPACITY);
     bool copies = !e->byte_keys;
     bool second = copies ? e->stride == 2 : GCW_PACKED_SECOND;
-    unsigned shift = copies ? 0 : 1;
-    size_t words = (capacity << shift) + (second ? capacity : 0);
+    size_t slots = copies ? capacity : 2 * capacity; /* words of slot[] */
+    size_t words = slots + (second ? capacity : 0);
     size_t bytes = sizeof(struct gcw_index) + words * sizeof(gcw_word) +
                    (copies ? capacity * sizeof(uint32_t) : 0);
     /* Pointer-free: key copies are disguised, value copies are held by the
@@ -84,14 +84,13 @@ struct gcw_index *gcw_index_new(const struct gcw_entries *e, size_t capacity)
         return NULL;
     /* Only slot[] needs clearing (all EMPTY): the rest of a slot is written
      * before anyone reads it. */
-    memset(ix, 0, sizeof(struct gcw_index) + (capacity << shift) * sizeof(gcw_word));
+    memset(ix, 0, sizeof(struct gcw_index) + slots * sizeof(gcw_word));
     ix->capacity = capacity;
     ix->used = 0;
     ix->copies = copies;
     ix->values = copies && second;
     atomic_init(&ix->built_gc_no, 0);
-    ix->shift = shift;
-    ix->second = second ? &ix->slot[capacity << shift] : NULL;
+    ix->second = second ? &ix->slot[slots] : NULL;
     ix->ids = copies ? (uint32_t *)(void *)&ix->slot[words] : NULL;
     return ix;
 }
@@ -103,7 +102,7 @@ static bool slot_holds(const struct gcw_index *ix, const struct gcw_entries *e, 
                        size_t n, const struct gcw_key *k)
 {
     _Atomic gcw_word *key = gcw_entry_key(e, n);
-    return ix->copies ? gcw_entry_matches_keyed(e, key, k, false)
+    return ix->copies ? gcw_entry_matches(e, key, k)
                       : gcw_index_bytes_match(ix, e, i, key, k, NULL, 0);
 }
 

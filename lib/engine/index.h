@@ -40,16 +40,14 @@ struct gcw_index {
     _Atomic GC_word built_gc_no;
     _Atomic gcw_word *second; /* after slot[], or NULL */
     uint32_t *ids;    /* copies: entry number of each slot, after the rest */
-    /* Words per slot in slot[], as a shift: 1 for byte keys, whose slot
-     * keeps the stored key's address beside its packed word, else 0. */
-    unsigned shift;
     _Atomic gcw_word slot[];
 };
 
-/* Slot i's word: the key copy, or the packed slot. */
+/* Slot i's word: the key copy, or the packed slot, whose slot[] holds two
+ * words a slot (gcw_islot_stored). */
 static inline _Atomic gcw_word *gcw_islot(const struct gcw_index *ix, size_t i)
 {
-    return (_Atomic gcw_word *)&ix->slot[i << ix->shift];
+    return (_Atomic gcw_word *)&ix->slot[ix->copies ? i : i << 1];
 }
 
 /* Byte keys: the address of the key that the entry slot i names stores
@@ -204,14 +202,14 @@ static GCW_ALWAYS_INLINE bool gcw_index_find_copy_or_room(const struct gcw_index
  * as a live holder of k: its value word is read before the stored key's
  * bytes are compared, so that both misses are waited for at once. The
  * stored key is reached through the address the slot keeps, not through
- * the entry, and so is only followed while something holds it. The entry does while the slot names
- * it; a reader without the mutex knows that only if no writer began since
- * its sample of `seq`, and gives up (false, as for a torn read, which its
- * validation then rejects) otherwise. Once loaded, the address is the
+ * the entry, and so is only followed while something holds it. The entry
+ * does while the slot names it; a reader without the mutex knows that
+ * only if no writer began since its sample of `seq`, and gives up (false,
+ * as for a torn read, which its validation then rejects) otherwise. Once loaded, the address is the
  * reader's own, in a register or on its stack, where the collector finds
  * it: the key cannot be freed under it. `seq` is NULL with the mutex held.
  * In a weak-value map an entry whose value died is no match: a set of its
- * key makes another (gcw_entry_matches_keyed).
+ * key makes another (gcw_entry_matches).
  */
 static GCW_ALWAYS_INLINE bool gcw_index_bytes_match(const struct gcw_index *ix,
                                                     const struct gcw_entries *e, size_t i,
@@ -258,7 +256,7 @@ gcw_index_find_keyed(const struct gcw_index *ix, const struct gcw_entries *e,
         if (key == NULL)
             continue;
         if (byte_keys ? gcw_index_bytes_match(ix, e, i, key, k, seq, sample)
-                      : gcw_entry_matches_keyed(e, key, k, false)) {
+                      : gcw_entry_matches(e, key, k)) {
             *id = n;
             return key;
         }
