@@ -18,6 +18,10 @@ struct gcw_bytes {
     unsigned char data[];
 };
 
+/* SipHash-1-3 of the `len` bytes at p under the key (k0, k1), the
+ * reference algorithm's result on every platform. */
+uint64_t gcw_siphash13(uint64_t k0, uint64_t k1, const unsigned char *p, size_t len);
+
 /* The seeded hash of the `len` bytes at p. */
 gcw_word gcw_bytes_hash(const unsigned char *p, size_t len);
 
@@ -45,10 +49,33 @@ static inline struct gcw_key gcw_key_of_stored_bytes(const struct gcw_bytes *b)
     return k;
 }
 
+/* Whether the len bytes at a and at b are the same. Keys of 4 to 16
+ * bytes, the common ones, compare as two overlapping loads from each side:
+ * a call to memcmp costs more than such a comparison, on every lookup. */
+static inline bool gcw_same_bytes(const unsigned char *a, const unsigned char *b, size_t len)
+{
+    if (len >= 8 && len <= 16) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + len - 8, 8);
+        memcpy(&b1, b + len - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (len >= 4 && len < 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + len - 4, 4);
+        memcpy(&b1, b + len - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return len == 0 || memcmp(a, b, len) == 0;
+}
+
 static inline bool gcw_bytes_equal(const struct gcw_bytes *b, const struct gcw_key *k)
 {
-    return b->hash == k->hash && b->len == k->len &&
-           (k->len == 0 || memcmp(b->data, k->bytes, k->len) == 0);
+    return b->hash == k->hash && b->len == k->len && gcw_same_bytes(b->data, k->bytes, k->len);
 }
 
 #endif /* GCWEAK_BYTES_H */

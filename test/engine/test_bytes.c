@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Byte-string keys: equal bytes hash alike within a process, a process's
- * seed is its own, and keys that share long prefixes or differ in their
- * last byte spread over the index as random ones do.
+ * Byte-string keys: the hash is SipHash-1-3 at every length and alignment,
+ * equal bytes hash alike within a process, a process's seed is its own,
+ * and keys that share long prefixes or differ in their last byte spread
+ * over the index as random ones do.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "engine.h"
@@ -11,6 +12,113 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* SipHash with c compression and d finalisation rounds, written from the
+ * paper byte by byte, as slowly and plainly as it can be: what the
+ * library's word loads must agree with. */
+static uint64_t ref_rotl(uint64_t x, unsigned b)
+{
+    return (x << b) | (x >> (64u - b));
+}
+
+static void ref_round(uint64_t v[4])
+{
+    v[0] += v[1];
+    v[1] = ref_rotl(v[1], 13) ^ v[0];
+    v[0] = ref_rotl(v[0], 32);
+    v[2] += v[3];
+    v[3] = ref_rotl(v[3], 16) ^ v[2];
+    v[0] += v[3];
+    v[3] = ref_rotl(v[3], 21) ^ v[0];
+    v[2] += v[1];
+    v[1] = ref_rotl(v[1], 17) ^ v[2];
+    v[2] = ref_rotl(v[2], 32);
+}
+
+static uint64_t ref_siphash(int c, int d, uint64_t k0, uint64_t k1, const unsigned char *p,
+                            size_t len)
+{
+    uint64_t v[4] = {k0 ^ 0x736f6d6570736575u, k1 ^ 0x646f72616e646f6du,
+                     k0 ^ 0x6c7967656e657261u, k1 ^ 0x7465646279746573u};
+    for (size_t block = 0; block <= len / 8; block++) {
+        uint64_t m = 0;
+        for (size_t i = 0; i < 8; i++) {
+            size_t at = block * 8 + i;
+            if (at < len)
+                m |= (uint64_t)p[at] << (8 * i);
+        }
+        if (block == len / 8)
+            m |= (uint64_t)(len & 0xff) << 56;
+        v[3] ^= m;
+        for (int r = 0; r < c; r++)
+            ref_round(v);
+        v[0] ^= m;
+    }
+    v[2] ^= 0xff;
+    for (int r = 0; r < d; r++)
+        ref_round(v);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/* The key 00 01 .. 0f, as the published vectors use it. */
+static const uint64_t VK0 = 0x0706050403020100u, VK1 = 0x0f0e0d0c0b0a0908u;
+
+START_TEST(the_hash_is_siphash13_at_every_length_and_alignment)
+{
+    /* The reference is right: SipHash-2-4's published results for the
+     * empty message and for 00 01 .. 0e (the paper's example). */
+    unsigned char msg[15];
+    for (unsigned i = 0; i < sizeof msg; i++)
+        msg[i] = (unsigned char)i;
+    ck_assert_uint_eq(ref_siphash(2, 4, VK0, VK1, msg, 0), 0x726fdb47dd0e0e31u);
+    ck_assert_uint_eq(ref_siphash(2, 4, VK0, VK1, msg, 15), 0xa129ca6149be45e5u);
+    /* The library's SipHash-1-3 agrees with it on every length up to a
+     * few words, at every offset from an aligned address (the loads of
+     * whole words and of the last few bytes), under two keys. */
+    enum { MAX_LEN = 70, OFFSETS = 8 };
+    static unsigned char buf[MAX_LEN + OFFSETS];
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        buf[i] = (unsigned char)x;
+    }
+    const uint64_t keys[2][2] = {{VK0, VK1}, {0xdeadbeefcafef00du, 0x0123456789abcdefu}};
+    for (int k = 0; k < 2; k++)
+        for (size_t off = 0; off < OFFSETS; off++)
+            for (size_t len = 0; len <= MAX_LEN; len++)
+                ck_assert_msg(gcw_siphash13(keys[k][0], keys[k][1], buf + off, len) ==
+                                  ref_siphash(1, 3, keys[k][0], keys[k][1], buf + off, len),
+                              "key %d, offset %zu, length %zu", k, off, len);
+}
+END_TEST
+
+/* Keys of every short length compare equal to their copies and unequal
+ * to a key that differs in any one byte: the comparison of 4 to 16 bytes
+ * reads overlapping words, and a wrong overlap misses a byte. */
+START_TEST(one_differing_byte_at_any_place_makes_keys_unequal)
+{
+    enum { MAX_LEN = 40 };
+    unsigned char a[MAX_LEN], b[MAX_LEN];
+    for (size_t len = 0; len <= MAX_LEN; len++) {
+        for (size_t i = 0; i < len; i++)
+            a[i] = (unsigned char)('a' + i * 7 % 26);
+        struct gcw_key ka = gcw_key_of_bytes(a, len);
+        struct gcw_bytes *copy = gcw_bytes_copy(&ka);
+        ck_assert_ptr_nonnull(copy);
+        ck_assert_msg(gcw_bytes_equal(copy, &ka), "length %zu", len);
+        for (size_t at = 0; at < len; at++) {
+            memcpy(b, a, len);
+            b[at] ^= 0x20;
+            /* The comparison itself, then through a key of its own hash. */
+            ck_assert_msg(!gcw_same_bytes(copy->data, b, len), "length %zu, byte %zu", len, at);
+            struct gcw_key kb = gcw_key_of_bytes(b, len);
+            ck_assert(!gcw_bytes_equal(copy, &kb));
+        }
+    }
+}
+END_TEST
 
 START_TEST(equal_bytes_hash_alike_and_copies_compare_equal)
 {
@@ -105,6 +213,8 @@ Suite *bytes_suite(void)
 {
     Suite *s = suite_create("bytes");
     TCase *tc = tcase_create("byte-string keys");
+    tcase_add_test(tc, the_hash_is_siphash13_at_every_length_and_alignment);
+    tcase_add_test(tc, one_differing_byte_at_any_place_makes_keys_unequal);
     tcase_add_test(tc, equal_bytes_hash_alike_and_copies_compare_equal);
     tcase_add_test(tc, shared_prefixes_spread_like_random_keys);
 #if defined(__linux__)
