@@ -49,27 +49,29 @@ static inline struct gcw_key gcw_key_of_stored_bytes(const struct gcw_bytes *b)
     return k;
 }
 
+/* Whether the first n bytes at a and b, and the last n of their len
+ * bytes, agree: two overlapping loads from each side, which cover all of
+ * them when n <= len <= 2n. n is a constant where this is inlined. */
+static GCW_ALWAYS_INLINE bool gcw_same_ends(const unsigned char *a, const unsigned char *b,
+                                            size_t len, size_t n)
+{
+    uint64_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+    memcpy(&a0, a, n);
+    memcpy(&b0, b, n);
+    memcpy(&a1, a + len - n, n);
+    memcpy(&b1, b + len - n, n);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 /* Whether the len bytes at a and at b are the same. Keys of 4 to 16
- * bytes, the common ones, compare as two overlapping loads from each side:
- * a call to memcmp costs more than such a comparison, on every lookup. */
+ * bytes, the common ones, compare as overlapping words: a call to memcmp
+ * costs more than such a comparison, on every lookup. */
 static inline bool gcw_same_bytes(const unsigned char *a, const unsigned char *b, size_t len)
 {
-    if (len >= 8 && len <= 16) {
-        uint64_t a0, a1, b0, b1;
-        memcpy(&a0, a, 8);
-        memcpy(&b0, b, 8);
-        memcpy(&a1, a + len - 8, 8);
-        memcpy(&b1, b + len - 8, 8);
-        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
-    if (len >= 4 && len < 8) {
-        uint32_t a0, a1, b0, b1;
-        memcpy(&a0, a, 4);
-        memcpy(&b0, b, 4);
-        memcpy(&a1, a + len - 4, 4);
-        memcpy(&b1, b + len - 4, 4);
-        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
+    if (len >= 8 && len <= 16)
+        return gcw_same_ends(a, b, len, 8);
+    if (len >= 4 && len < 8)
+        return gcw_same_ends(a, b, len, 4);
     return len == 0 || memcmp(a, b, len) == 0;
 }
 

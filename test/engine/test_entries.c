@@ -18,23 +18,18 @@ static void *new_object(void)
  * on from the chunks before them. */
 START_TEST(entry_numbers_map_to_pairs_of_doubling_chunks)
 {
-    struct gcw_place p = gcw_entry_place(0);
-    ck_assert_uint_eq(p.chunk, 0);
-    ck_assert_uint_eq(p.at, 0);
-    p = gcw_entry_place(15);
-    ck_assert(p.chunk == 0 && p.at == 15);
-    p = gcw_entry_place(16);
-    ck_assert(p.chunk == 1 && p.at == 0);
-    p = gcw_entry_place(31);
-    ck_assert(p.chunk == 1 && p.at == 15);
-    p = gcw_entry_place(32);
-    ck_assert(p.chunk == 2 && p.at == 0);
-    p = gcw_entry_place(63);
-    ck_assert(p.chunk == 2 && p.at == 31);
-    p = gcw_entry_place(64);
-    ck_assert(p.chunk == 3 && p.at == 0);
-    p = gcw_entry_place(96);
-    ck_assert(p.chunk == 4 && p.at == 0);
+    static const struct {
+        size_t id;
+        unsigned chunk;
+        size_t at;
+    } places[] = {{0, 0, 0},  {15, 0, 15}, {16, 1, 0}, {31, 1, 15},
+                  {32, 2, 0}, {63, 2, 31}, {64, 3, 0}, {96, 4, 0}};
+    struct gcw_place p;
+    for (size_t j = 0; j < sizeof places / sizeof places[0]; j++) {
+        p = gcw_entry_place(places[j].id);
+        ck_assert_msg(p.chunk == places[j].chunk && p.at == places[j].at,
+                      "entry %zu: chunk %u at %zu", places[j].id, p.chunk, p.at);
+    }
     ck_assert_uint_eq(gcw_chunk_length(4), 64);
     /* Each chunk begins where the one before it ends. */
     for (unsigned c = 1; c < GCW_CHUNKS; c++)
