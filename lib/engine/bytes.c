@@ -49,7 +49,7 @@ static void sip_round(struct sip *s)
 
 /* Little-endian loads of unaligned bytes. memcpy is what lets a compiler
  * make each one a single load: a loop of shifted bytes stays a loop, eight
- * loads a word, and was most of the cost of hashing a short key. */
+ * loads and shifts a word. */
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 static uint64_t load_le(const unsigned char *p, size_t n)

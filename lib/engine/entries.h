@@ -32,11 +32,11 @@ static inline bool gcw_kind_traces_values(enum gcw_kind kind)
 /* Chunks come in pairs of one size, each pair twice the size of the one
  * before: chunk c holds GCW_FIRST_CHUNK << (c / 2) entries. Storage then
  * grows by a half or a third of what it holds, where doubling chunks
- * would grow it by all of it: a table holds at most a half more entries
- * than it has (a fifth more on average), not twice as many. On 64-bit
- * platforms 54 chunks hold 2^32 - 32 entries, as many as the index's
- * 32-bit entry numbers name; 32-bit platforms run out of address space
- * long before 2^28. */
+ * would double it: a table's chunks hold at most half again as many
+ * entries as it has used (a fifth more on average), not twice as many.
+ * On 64-bit platforms 54 chunks hold 2^32 - 32 entries, as many as the
+ * index's 32-bit entry numbers name; 32-bit platforms run out of address
+ * space long before 2^28. */
 #if UINTPTR_MAX > 0xFFFFFFFFu
 #  define GCW_CHUNKS 54
 #else

@@ -102,7 +102,7 @@ static GCW_ALWAYS_INLINE bool gcw_table_get(struct gcw_table *t, const void *key
 
 /* The same for a byte-string key (weak-value maps), checked in the entry. */
 static GCW_ALWAYS_INLINE bool gcw_table_get_key(struct gcw_table *t, const struct gcw_key *k,
-                                     void **value_out)
+                                                void **value_out)
 {
     void *v = NULL;
     bool guarded = t->entries.kind == GCW_KIND_WEAK_VALUES;
