@@ -205,9 +205,10 @@ static GCW_ALWAYS_INLINE bool gcw_index_find_copy_or_room(const struct gcw_index
  * the entry, and so is only followed while something holds it. The entry
  * does while the slot names it; a reader without the mutex knows that
  * only if no writer began since its sample of `seq`, and gives up (false,
- * as for a torn read, which its validation then rejects) otherwise. Once loaded, the address is the
- * reader's own, in a register or on its stack, where the collector finds
- * it: the key cannot be freed under it. `seq` is NULL with the mutex held.
+ * as for a torn read, which its validation then rejects) otherwise. Once
+ * loaded, the address is the reader's own, in a register or on its stack,
+ * where the collector finds it: the key cannot be freed under it. `seq` is
+ * NULL with the mutex held.
  * In a weak-value map an entry whose value died is no match: a set of its
  * key makes another (gcw_entry_matches).
  */
