@@ -3,14 +3,20 @@
  * gcweak_registry: clean-up calls after objects are reclaimed, on two of
  * the engine's tables.
  *
- *   targets  a weak-key table from each target to a cell listing its
- *            registrations. The table keeps a cell (and the held values in
- *            it) alive while its target lives; when the target dies, the
- *            pass queues the cell as a removal (ephemeron.c), and delivery
- *            moves its registrations to the registry's ready list.
- *   tokens   an ephemeron table from each token to a cell listing the
- *            registrations made with it, so that unregister finds them;
- *            the token stays weak even when a registration reaches it.
+ *   targets  a weak-key table from each target to its first registration,
+ *            which lists the others (`next`). The table keeps that list
+ *            (and the held values in it) alive while its target lives; when
+ *            the target dies, the pass queues the entry as a removal
+ *            (ephemeron.c), and delivery moves the registrations to the
+ *            registry's ready list.
+ *   tokens   an ephemeron table from each token to the first registration
+ *            made with it, which lists the others (`next_token`), so that
+ *            unregister finds them; the token stays weak even when a
+ *            registration reaches it.
+ * A list's first registration stays first until its entry goes, whatever
+ * its state: the table's value never changes, and a registration that
+ * starts a list needs no lock to do so, the common case of a target
+ * registered once with no token.
  *
  * WHERE CALLBACKS RUN. Never inside a registry call other than cleanup: a
  * removal delivered during register or unregister only joins the ready
@@ -21,9 +27,9 @@
  *
  * STATES of a registration, changed under the registry's mutex:
  *   PENDING     registered; its callback has not started
- *   RUNNING     its callback is running, in the thread `runner`
+ *   RUNNING     its callback is running, in the thread the state word names
  *   DONE        its callback ran
- *   DROPPED     unregister took it
+ *   DROPPED     unregister took it, or register failed after listing it
  * Only PENDING may start, so a callback runs at most once, and unregister
  * waits for RUNNING ones of its token (unless it is called from that very
  * callback), so none runs after it returns. Held values are released at
@@ -33,19 +39,21 @@
 #include "read.h"
 
 #include <sched.h>
+#include <stddef.h>
 
-enum state { PENDING, RUNNING, DONE, DROPPED };
+enum state { PENDING, RUNNING, DONE, DROPPED, STATE_MASK = 3 };
 
+/* Three words without a token, four with: with interior pointers on, the
+ * collector adds a byte to each request, and a fourth word would take a
+ * registration from 32 bytes to 48. */
 struct registration {
     void *held;
-    struct registration *next;       /* in its target's cell, then the ready list */
-    struct registration *next_token; /* in its token's cell */
-    enum state state;
-    uintptr_t runner;                /* the thread running it, while RUNNING */
-};
-
-struct cell {
-    struct registration *head;
+    struct registration *next;       /* in its target's list, then the ready list */
+    /* The state, and while RUNNING the running thread's tag in the bits
+     * above it: a word of its own, so that no pointer the marker follows
+     * carries tag bits. */
+    uintptr_t state;
+    struct registration *next_token; /* in its token's list; allocated only with a token */
 };
 
 struct gcweak_registry {
@@ -57,10 +65,16 @@ struct gcweak_registry {
     void *arg;
 };
 
+/* A tag per thread, aligned so that the state's bits are free below it. */
 static uintptr_t this_thread(void)
 {
-    static _Thread_local char tag;
+    static _Thread_local int tag;
     return (uintptr_t)&tag;
+}
+
+static enum state state_of(const struct registration *g)
+{
+    return (enum state)(g->state & STATE_MASK);
 }
 
 /* ------------------------------------------------------------ delivery */
@@ -70,13 +84,11 @@ static uintptr_t this_thread(void)
 static void target_died(void *value, void *arg)
 {
     struct gcweak_registry *r = arg;
-    struct cell *c = value;
     gcw_mutex_lock(&r->lock);
-    struct registration *g = c->head;
-    c->head = NULL;
+    struct registration *g = value;
     while (g != NULL) {
         struct registration *next = g->next;
-        if (g->state == PENDING) {
+        if (state_of(g) == PENDING) {
             GC_PTR_STORE_AND_DIRTY(&g->next, r->ready);
             GC_PTR_STORE_AND_DIRTY(&r->ready, g);
         }
@@ -96,7 +108,7 @@ static size_t run_ready(struct gcweak_registry *r)
     for (;;) {
         gcw_mutex_lock(&r->lock);
         struct registration *g = r->ready;
-        while (g != NULL && g->state != PENDING)
+        while (g != NULL && state_of(g) != PENDING)
             g = g->next;
         r->ready = g != NULL ? g->next : NULL;
         if (g == NULL) {
@@ -105,8 +117,7 @@ static size_t run_ready(struct gcweak_registry *r)
             return ran;
         }
         void *held = g->held;
-        g->state = RUNNING;
-        g->runner = this_thread();
+        g->state = this_thread() | RUNNING;
         gcw_mutex_unlock(&r->lock);
         r->cleanup(held, r->arg);
         gcw_mutex_lock(&r->lock);
@@ -132,11 +143,11 @@ static void notified(void *registry)
 
 /* ----------------------------------------------------------------- API */
 
-static void *new_cell(const void *key, void *arg)
+/* get-or-create's create: the registration being made starts the list. */
+static void *first_of_list(const void *key, void *registration)
 {
     (void)key;
-    (void)arg;
-    return GC_MALLOC(sizeof(struct cell));
+    return registration;
 }
 
 gcweak_registry *gcweak_registry_new(gcweak_cleanup_fn cleanup, void *arg)
@@ -159,14 +170,23 @@ gcweak_registry *gcweak_registry_new(gcweak_cleanup_fn cleanup, void *arg)
     return r;
 }
 
-/* Drops the registrations of a list that no longer wait (mutex held);
- * `token` chooses the list. */
-static void prune(struct registration **head, bool token)
+/* Unlinks the registrations that no longer wait from the start of the
+ * list `*link` heads (mutex held); `token` chooses the list. */
+static void prune(struct registration **link, bool token)
 {
-    while (*head != NULL && (*head)->state != PENDING) {
-        struct registration *next = token ? (*head)->next_token : (*head)->next;
-        GC_PTR_STORE_AND_DIRTY(head, next);
+    while (*link != NULL && state_of(*link) != PENDING) {
+        struct registration *next = token ? (*link)->next_token : (*link)->next;
+        GC_PTR_STORE_AND_DIRTY(link, next);
     }
+}
+
+/* Adds g to a list whose first registration is not g (mutex held). */
+static void list_after(struct registration *first, struct registration *g, bool token)
+{
+    struct registration **link = token ? &first->next_token : &first->next;
+    prune(link, token);
+    GC_PTR_STORE_AND_DIRTY(token ? &g->next_token : &g->next, *link);
+    GC_PTR_STORE_AND_DIRTY(link, g);
 }
 
 int gcweak_registry_register(gcweak_registry *r, const void *target, void *held,
@@ -179,61 +199,61 @@ int gcweak_registry_register(gcweak_registry *r, const void *target, void *held,
         return GCWEAK_EINVAL;
     if (token != NULL && gcw_key_object(token) == NULL)
         return GCWEAK_EINVAL;
-    struct registration *g = GC_MALLOC(sizeof *g);
+    struct registration *g = GC_MALLOC(token != NULL ? sizeof *g
+                                                     : offsetof(struct registration, next_token));
     if (g == NULL)
         return GCWEAK_ENOMEM;
     GC_PTR_STORE_AND_DIRTY(&g->held, held);
     g->state = PENDING;
-    void *cell = NULL;
-    void *token_cell = NULL;
-    int rc = gcw_table_get_or_create(&r->targets, target, new_cell, NULL, &cell);
+    void *first = NULL;
+    void *token_first = NULL;
+    int rc = gcw_table_get_or_create(&r->targets, target, first_of_list, g, &first);
     if (rc == GCWEAK_OK && token != NULL)
-        rc = gcw_table_get_or_create(&r->tokens, token, new_cell, NULL, &token_cell);
-    if (rc == GCWEAK_OK && (cell == NULL || (token != NULL && token_cell == NULL)))
-        rc = GCWEAK_ENOMEM; /* a cell could not be made */
-    if (rc != GCWEAK_OK)
-        return rc; /* a cell made meanwhile stays, empty: harmless */
-    gcw_mutex_lock(&r->lock);
-    struct cell *c = cell;
-    prune(&c->head, false);
-    GC_PTR_STORE_AND_DIRTY(&g->next, c->head);
-    GC_PTR_STORE_AND_DIRTY(&c->head, g);
-    if (token_cell != NULL) {
-        struct cell *tc = token_cell;
-        prune(&tc->head, true);
-        GC_PTR_STORE_AND_DIRTY(&g->next_token, tc->head);
-        GC_PTR_STORE_AND_DIRTY(&tc->head, g);
+        rc = gcw_table_get_or_create(&r->tokens, token, first_of_list, g, &token_first);
+    bool listed = first == g || token_first == g;
+    if (rc == GCWEAK_OK && first != g) {
+        gcw_mutex_lock(&r->lock);
+        list_after(first, g, false);
+        gcw_mutex_unlock(&r->lock);
     }
-    gcw_mutex_unlock(&r->lock);
+    if (rc == GCWEAK_OK && token != NULL && token_first != g) {
+        gcw_mutex_lock(&r->lock);
+        list_after(token_first, g, true);
+        gcw_mutex_unlock(&r->lock);
+    }
+    if (rc != GCWEAK_OK && listed) {
+        /* It starts a list already: it stays there, never to run. */
+        gcw_mutex_lock(&r->lock);
+        g->state = DROPPED;
+        g->held = NULL;
+        gcw_mutex_unlock(&r->lock);
+    }
     /* Until the registration is listed, only this frame holds the target. */
     GC_reachable_here(target);
     GC_reachable_here(token);
-    return GCWEAK_OK;
+    return rc;
 }
 
 size_t gcweak_registry_unregister(gcweak_registry *r, const void *token)
 {
     if (r == NULL)
         return 0;
-    void *token_cell = NULL;
-    if (!gcw_table_get(&r->tokens, token, &token_cell) || token_cell == NULL)
+    void *token_first = NULL;
+    if (!gcw_table_get(&r->tokens, token, &token_first) || token_first == NULL)
         return 0;
-    struct cell *tc = token_cell;
     size_t dropped = 0;
     for (;;) {
         bool running_elsewhere = false;
         gcw_mutex_lock(&r->lock);
-        for (struct registration *g = tc->head; g != NULL; g = g->next_token) {
-            if (g->state == PENDING) {
+        for (struct registration *g = token_first; g != NULL; g = g->next_token) {
+            if (state_of(g) == PENDING) {
                 g->state = DROPPED;
                 g->held = NULL;
                 dropped++;
-            } else if (g->state == RUNNING && g->runner != this_thread()) {
+            } else if (state_of(g) == RUNNING && g->state != (this_thread() | RUNNING)) {
                 running_elsewhere = true;
             }
         }
-        if (!running_elsewhere)
-            tc->head = NULL;
         gcw_mutex_unlock(&r->lock);
         if (!running_elsewhere)
             break;

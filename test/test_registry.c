@@ -250,6 +250,68 @@ static NOINLINE void register_dying_plain(gcweak_registry *r, size_t n)
         ck_assert_int_eq(gcweak_registry_register(r, new_key(16), (void *)1, NULL), GCWEAK_OK);
 }
 
+/* Targets registered several times in one registry: with and without
+ * tokens, the first registration of each dropped and others made after
+ * it. Every registration not dropped runs once, and no dropped one runs.
+ * Registration k of target i holds 4i + k + 1. */
+static NOINLINE void register_each_four_times(gcweak_registry *r, void **targets, void **tokens,
+                                              size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        void *t = new_key(16);
+        targets[i] = t;
+        /* 0: the first, under token 0, dropped below */
+        ck_assert_int_eq(gcweak_registry_register(r, t, (void *)(4 * i + 1), tokens[0]),
+                         GCWEAK_OK);
+        /* 1: no token */
+        ck_assert_int_eq(gcweak_registry_register(r, t, (void *)(4 * i + 2), NULL), GCWEAK_OK);
+        /* 2: under token 1, dropped below */
+        ck_assert_int_eq(gcweak_registry_register(r, t, (void *)(4 * i + 3), tokens[1]),
+                         GCWEAK_OK);
+    }
+    ck_assert_uint_eq(gcweak_registry_unregister(r, tokens[0]), n);
+    ck_assert_uint_eq(gcweak_registry_unregister(r, tokens[1]), n);
+    /* 3: after the drops, under token 0 again: the target's list starts
+     * with a dropped registration. */
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_eq(gcweak_registry_register(r, targets[i], (void *)(4 * i + 4), tokens[0]),
+                         GCWEAK_OK);
+}
+
+START_TEST(every_registration_of_a_target_runs_but_the_dropped_ones)
+{
+    enum { N = 2000 };
+    struct counts *c = new_counts(4 * N);
+    gcweak_registry *r = gcweak_registry_new(count_cleanup, c);
+    ck_assert_ptr_nonnull(r);
+    void **targets = key_array(N);
+    void **tokens = key_array(2);
+    tokens[0] = new_key(16);
+    tokens[1] = new_key(16);
+    register_each_four_times(r, targets, tokens, N);
+    collect(2);
+    ck_assert_int_eq(atomic_load(&c->total), 0); /* every target alive */
+    for (size_t i = 0; i < N; i++)
+        targets[i] = NULL;
+    collect(4);
+    (void)gcweak_registry_cleanup(r);
+    assert_at_most_once(c);
+    size_t both = 0;
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_msg(atomic_load(&c->ran[4 * i]) == 0, "dropped first of %zu ran", i);
+        ck_assert_msg(atomic_load(&c->ran[4 * i + 2]) == 0, "dropped third of %zu ran", i);
+        both += atomic_load(&c->ran[4 * i + 1]) == 1 && atomic_load(&c->ran[4 * i + 3]) == 1;
+    }
+    ck_assert_uint_ge(both, N - TOLERATED(N));
+    /* A target that died ran both of its live registrations, and nothing
+     * else ran. */
+    for (size_t i = 0; i < N; i++)
+        ck_assert_msg(atomic_load(&c->ran[4 * i + 1]) == atomic_load(&c->ran[4 * i + 3]),
+                      "target %zu ran one of its two registrations", i);
+    ck_assert_int_eq(atomic_load(&c->total), 2 * (long)both);
+}
+END_TEST
+
 START_TEST(callbacks_may_register_and_unregister)
 {
     struct reentry *re = GC_MALLOC_UNCOLLECTABLE(sizeof *re);
@@ -369,6 +431,7 @@ Suite *registry_suite(void)
     tcase_add_test(tc, each_registration_runs_once_beside_the_targets_finalizer);
     tcase_add_test(tc, held_values_live_until_their_callback_and_go_after);
     tcase_add_test(tc, unregister_drops_what_has_not_run);
+    tcase_add_test(tc, every_registration_of_a_target_runs_but_the_dropped_ones);
     tcase_add_test(tc, callbacks_may_register_and_unregister);
     tcase_add_test(tc, on_demand_callbacks_wait_for_the_program);
     tcase_add_test(tc, an_unreachable_registry_runs_no_callbacks);
