@@ -101,12 +101,19 @@ static void target_died(void *value, void *arg)
     gcw_mutex_unlock(&r->lock);
 }
 
-/* Runs the ready list's callbacks, one at a time, none under a lock. */
+/* Runs the ready list's callbacks, one at a time, none under a lock. One
+ * hold of the mutex marks a callback done and takes the next. */
 static size_t run_ready(struct gcweak_registry *r)
 {
     size_t ran = 0;
+    struct registration *done = NULL;
     for (;;) {
         gcw_mutex_lock(&r->lock);
+        if (done != NULL) {
+            done->state = DONE;
+            done->held = NULL;
+            ran++;
+        }
         struct registration *g = r->ready;
         while (g != NULL && state_of(g) != PENDING)
             g = g->next;
@@ -120,12 +127,8 @@ static size_t run_ready(struct gcweak_registry *r)
         g->state = this_thread() | RUNNING;
         gcw_mutex_unlock(&r->lock);
         r->cleanup(held, r->arg);
-        gcw_mutex_lock(&r->lock);
-        g->state = DONE;
-        g->held = NULL;
-        gcw_mutex_unlock(&r->lock);
         GC_reachable_here(held);
-        ran++;
+        done = g;
     }
 }
 
