@@ -29,16 +29,22 @@ static inline bool gcw_kind_traces_values(enum gcw_kind kind)
     return kind == GCW_KIND_EPHEMERON || kind == GCW_KIND_WEAK_KEYS;
 }
 
-/* Chunk c holds GCW_FIRST_CHUNK << c entries. On 64-bit platforms 28 chunks
- * hold 2^32 - 16 entries, as many as the index's 32-bit entry numbers name;
- * 32-bit platforms run out of address space long before 2^28. */
+/* Chunks come in pairs of one size, each pair twice the size of the one
+ * before: chunk c holds GCW_FIRST_CHUNK << (c / 2) entries. Storage then
+ * grows by a half or a third of what it holds, where doubling chunks
+ * would double it: a table's chunks hold at most half again as many
+ * entries as it has used (a fifth more on average), not twice as many.
+ * On 64-bit platforms 54 chunks hold 2^32 - 32 entries, as many as the
+ * index's 32-bit entry numbers name; 32-bit platforms run out of address
+ * space long before 2^28. */
 #if UINTPTR_MAX > 0xFFFFFFFFu
-#  define GCW_CHUNKS 28
+#  define GCW_CHUNKS 54
 #else
-#  define GCW_CHUNKS 24
+#  define GCW_CHUNKS 46
 #endif
 enum { GCW_FIRST_CHUNK_LOG = 4, GCW_FIRST_CHUNK = 1 << GCW_FIRST_CHUNK_LOG };
-#define GCW_MAX_ENTRIES ((((size_t)1 << GCW_CHUNKS) - 1) * GCW_FIRST_CHUNK)
+/* Entries before chunk 2m: the m pairs before it, 2 * 16 * (2^m - 1). */
+#define GCW_MAX_ENTRIES (((((size_t)1 << (GCW_CHUNKS / 2)) - 1) * GCW_FIRST_CHUNK) * 2)
 
 struct gcw_entries {
     /* Pointer-free blocks: the entries, then their flags (gcw_flag). */
@@ -97,22 +103,32 @@ static inline unsigned gcw_floor_log2(size_t x)
 #endif
 }
 
+/*
+ * Entry id + 32 lies in [32, 48) << m for the first chunk of pair m and in
+ * [48, 64) << m for the second: its top bit says the pair, the bit below
+ * it which of the two. A shift, a test and a subtraction, no table: this is
+ * on the path of every lookup that reads an entry.
+ */
 static inline struct gcw_place gcw_entry_place(size_t id)
 {
-    size_t x = id + GCW_FIRST_CHUNK;
-    unsigned log = gcw_floor_log2(x);
-    struct gcw_place p = {log - GCW_FIRST_CHUNK_LOG, x - ((size_t)1 << log)};
+    size_t y = id + 2 * GCW_FIRST_CHUNK;
+    unsigned log = gcw_floor_log2(y);
+    size_t second = (y >> (log - 1)) & 1u;
+    struct gcw_place p = {2 * (log - GCW_FIRST_CHUNK_LOG - 1) + (unsigned)second,
+                          y - ((2 + second) << (log - 1))};
     return p;
 }
 
 static inline size_t gcw_chunk_length(unsigned c)
 {
-    return (size_t)GCW_FIRST_CHUNK << c;
+    return (size_t)GCW_FIRST_CHUNK << (c >> 1);
 }
 
 static inline size_t gcw_chunk_first_id(unsigned c)
 {
-    return gcw_chunk_length(c) - GCW_FIRST_CHUNK;
+    /* The pairs before c's, and c's first chunk if c is the second. */
+    size_t pairs = ((size_t)GCW_FIRST_CHUNK << (c >> 1)) - GCW_FIRST_CHUNK;
+    return 2 * pairs + ((c & 1u) != 0 ? gcw_chunk_length(c) : 0);
 }
 
 /* The key word of entry id, the registered link slot; NULL when its chunk

@@ -14,20 +14,27 @@ static void *new_object(void)
     return p;
 }
 
-/* Chunk c holds 16 << c entries, numbered on from the chunks before it. */
-START_TEST(entry_numbers_map_to_doubling_chunks)
+/* Chunks come in pairs of one size, 16 << (c / 2) entries each, numbered
+ * on from the chunks before them. */
+START_TEST(entry_numbers_map_to_pairs_of_doubling_chunks)
 {
-    struct gcw_place p = gcw_entry_place(0);
-    ck_assert_uint_eq(p.chunk, 0);
-    ck_assert_uint_eq(p.at, 0);
-    p = gcw_entry_place(15);
-    ck_assert(p.chunk == 0 && p.at == 15);
-    p = gcw_entry_place(16);
-    ck_assert(p.chunk == 1 && p.at == 0);
-    p = gcw_entry_place(47);
-    ck_assert(p.chunk == 1 && p.at == 31);
-    p = gcw_entry_place(48);
-    ck_assert(p.chunk == 2 && p.at == 0);
+    static const struct {
+        size_t id;
+        unsigned chunk;
+        size_t at;
+    } places[] = {{0, 0, 0},  {15, 0, 15}, {16, 1, 0}, {31, 1, 15},
+                  {32, 2, 0}, {63, 2, 31}, {64, 3, 0}, {96, 4, 0}};
+    struct gcw_place p;
+    for (size_t j = 0; j < sizeof places / sizeof places[0]; j++) {
+        p = gcw_entry_place(places[j].id);
+        ck_assert_msg(p.chunk == places[j].chunk && p.at == places[j].at,
+                      "entry %zu: chunk %u at %zu", places[j].id, p.chunk, p.at);
+    }
+    ck_assert_uint_eq(gcw_chunk_length(4), 64);
+    /* Each chunk begins where the one before it ends. */
+    for (unsigned c = 1; c < GCW_CHUNKS; c++)
+        ck_assert_uint_eq(gcw_chunk_first_id(c),
+                          gcw_chunk_first_id(c - 1) + gcw_chunk_length(c - 1));
     for (size_t id = 0; id < 200000; id++) {
         p = gcw_entry_place(id);
         ck_assert_uint_eq(gcw_chunk_first_id(p.chunk) + p.at, id);
@@ -124,13 +131,13 @@ END_TEST
 /* The flag scan crosses flag words and stops at the span's end. */
 START_TEST(the_flag_scan_crosses_words)
 {
-    struct gcw_entries *e = new_entries(GCW_KIND_EPHEMERON, 1000);
-    for (size_t i = 0; i < 1000; i++)
+    struct gcw_entries *e = new_entries(GCW_KIND_EPHEMERON, 2000);
+    for (size_t i = 0; i < 2000; i++)
         (void)add_entry(e, new_object(), NULL);
     struct gcw_span s;
-    ck_assert(gcw_entries_span(e, 5, &s)); /* entries 496..1007, 504 up to top */
-    ck_assert_uint_eq(s.first_id, 496);
-    ck_assert_uint_eq(s.n, 1000 - 496);
+    ck_assert(gcw_entries_span(e, 10, &s)); /* entries 992..1503, all below top */
+    ck_assert_uint_eq(s.first_id, 992);
+    ck_assert_uint_eq(s.n, 512);
     size_t marked[] = {3, 63, 64, 130, 500};
     for (size_t j = 0; j < 5; j++)
         gcw_flag_set(&s, marked[j], GCW_PENDING_REMOVAL, true);
@@ -145,8 +152,11 @@ START_TEST(the_flag_scan_crosses_words)
     for (size_t j = 0; j < 5; j++)
         ck_assert_uint_eq(seen[j], marked[j]);
     ck_assert_uint_eq(gcw_span_next_flagged(&s, 501, GCW_PENDING_REMOVAL), s.n);
-    /* Chunk 6 starts at 1008, past top: no span. */
-    ck_assert(!gcw_entries_span(e, 6, &s));
+    /* Chunk 11 holds the rest, up to top; chunk 12 starts at 2016, past
+     * top: no span. */
+    ck_assert(gcw_entries_span(e, 11, &s));
+    ck_assert_uint_eq(s.n, 2000 - 1504);
+    ck_assert(!gcw_entries_span(e, 12, &s));
 }
 END_TEST
 
@@ -181,7 +191,7 @@ Suite *entries_suite(void)
 {
     Suite *s = suite_create("entries");
     TCase *tc = tcase_create("storage");
-    tcase_add_test(tc, entry_numbers_map_to_doubling_chunks);
+    tcase_add_test(tc, entry_numbers_map_to_pairs_of_doubling_chunks);
     tcase_add_test(tc, the_lowest_free_entry_is_reused_first);
     tcase_add_test(tc, maps_keep_values_beside_keys_and_sets_none);
     tcase_add_test(tc, an_entrys_flags_share_one_line);
