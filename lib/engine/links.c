@@ -16,10 +16,15 @@
  *    collection that falls due while the registration allocates turns into
  *    heap growth instead: a program whose main allocations are link records
  *    (maps of keys it already has, created and dropped) grows the heap
- *    where collections would have kept it flat. So the collection is left
- *    to run. It stops the world like any other collection, and lookups do
- *    not wait for the mutex our caller holds across it: the caller
- *    registers before it opens the write section they validate against.
+ *    where collections would have kept it flat, and the link table grown
+ *    that way is the first object of a fresh mapping, which the mmap hint
+ *    bdwgc keeps as a root pins with all its stale buckets once it is
+ *    outgrown. It saves a collection only when the link table grows past
+ *    its largest size so far, once per doubling in a process's life. So the
+ *    collection is left to run. It stops the world like any other
+ *    collection, and lookups do not wait for the mutex our caller holds
+ *    across it: the caller registers before it opens the write section they
+ *    validate against.
  */
 #include "links.h"
 
