@@ -184,6 +184,15 @@ START_TEST(held_values_live_until_their_callback_and_go_after)
 }
 END_TEST
 
+/* Two live tokens, in a root array. */
+static void **two_tokens(void)
+{
+    void **tokens = key_array(2);
+    tokens[0] = new_key(16);
+    tokens[1] = new_key(16);
+    return tokens;
+}
+
 /* Unregister drops what has not run, by token; held values go with it. */
 START_TEST(unregister_drops_what_has_not_run)
 {
@@ -192,9 +201,7 @@ START_TEST(unregister_drops_what_has_not_run)
     gcweak_registry *r = gcweak_registry_new(count_cleanup, c);
     ck_assert_ptr_nonnull(r);
     void **targets = key_array(N);
-    void **tokens = key_array(2);
-    tokens[0] = new_key(16);
-    tokens[1] = new_key(16);
+    void **tokens = two_tokens();
     for (size_t i = 0; i < N; i++) {
         targets[i] = new_key(16);
         ck_assert_int_eq(gcweak_registry_register(r, targets[i], (void *)(uintptr_t)(i + 1),
@@ -285,9 +292,7 @@ START_TEST(every_registration_of_a_target_runs_but_the_dropped_ones)
     gcweak_registry *r = gcweak_registry_new(count_cleanup, c);
     ck_assert_ptr_nonnull(r);
     void **targets = key_array(N);
-    void **tokens = key_array(2);
-    tokens[0] = new_key(16);
-    tokens[1] = new_key(16);
+    void **tokens = two_tokens();
     register_each_four_times(r, targets, tokens, N);
     collect(2);
     ck_assert_int_eq(atomic_load(&c->total), 0); /* every target alive */
