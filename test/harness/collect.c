@@ -42,14 +42,33 @@ void (*run_finalizers)(void) = invoke_finalizers;
  * leave the hint at the start of the first of them, where nothing the test
  * made before the collection lives.
  */
+/* Bytes the collector has taken from the system: unlike GC_get_heap_size,
+ * which subtracts what it unmapped, it changes only when a mapping is
+ * added. */
+static size_t heap_mapped(void)
+{
+    struct GC_prof_stats_s stats;
+    (void)GC_get_prof_stats(&stats, sizeof stats);
+    return stats.heapsize_full;
+}
+
+static size_t hint_bytes; /* what the expansions below added, all told */
+
 static void move_mmap_hint(void)
 {
-    static size_t grown_to;
-    if (GC_get_heap_size() == grown_to)
+    static size_t mapped;
+    size_t before = heap_mapped();
+    if (before == mapped)
         return;
     (void)GC_expand_hp(64 * 1024);
     (void)GC_expand_hp(64 * 1024);
-    grown_to = GC_get_heap_size();
+    mapped = heap_mapped();
+    hint_bytes += mapped - before;
+}
+
+size_t heap_size_needed(void)
+{
+    return heap_mapped() - hint_bytes;
 }
 
 void collect_rounds(int rounds)

@@ -38,6 +38,11 @@ extern void (*run_finalizers)(void);
  * running finalizers between them. */
 void collect_rounds(int rounds);
 
+/* The bytes the collector took from the system for its heap (unmapped
+ * ones included), less what collect_rounds added to move its mmap hint
+ * (collect.c): the heap the code under test needed. */
+size_t heap_size_needed(void);
+
 /* collect_rounds, after clearing the stack from the caller's own frame
  * down. A helper the caller called earlier (one that made or read a key)
  * left its frame exactly where collect_rounds' frame now lies, and slots
