@@ -90,9 +90,10 @@ static void update_present(struct gcw_table *t, struct gcw_index *ix, size_t at,
     /* A doubly-weak value's link moves to the new value first: the slot is
      * registered on whatever object it holds. */
     if (weak) {
-        if (gcw_link_register((_Atomic gcw_word *)slot, gcw_key_object(value)) != GCWEAK_OK)
+        void *value_obj = gcw_key_object(value);
+        if (gcw_link_register((_Atomic gcw_word *)slot, value_obj) != GCWEAK_OK)
             return; /* out of memory: the old value stays, its link too */
-        if (gcw_key_object_needs_unlink(gcw_key_object(value))) {
+        if (gcw_key_object_needs_unlink(value_obj)) {
             struct gcw_span s;
             size_t i = gcw_entries_span_of(&t->entries, id, &s);
             gcw_flag_set(&s, i, GCW_UNLINK, true);
