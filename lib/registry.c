@@ -214,14 +214,14 @@ int gcweak_registry_register(gcweak_registry *r, const void *target, void *held,
     if (rc == GCWEAK_OK && token != NULL)
         rc = gcw_table_get_or_create(&r->tokens, token, first_of_list, g, &token_first);
     bool listed = first == g || token_first == g;
-    if (rc == GCWEAK_OK && first != g) {
+    bool joins_target = first != g;
+    bool joins_token = token != NULL && token_first != g;
+    if (rc == GCWEAK_OK && (joins_target || joins_token)) {
         gcw_mutex_lock(&r->lock);
-        list_after(first, g, false);
-        gcw_mutex_unlock(&r->lock);
-    }
-    if (rc == GCWEAK_OK && token != NULL && token_first != g) {
-        gcw_mutex_lock(&r->lock);
-        list_after(token_first, g, true);
+        if (joins_target)
+            list_after(first, g, false);
+        if (joins_token)
+            list_after(token_first, g, true);
         gcw_mutex_unlock(&r->lock);
     }
     if (rc != GCWEAK_OK && listed) {
