@@ -66,6 +66,7 @@ struct gcweak_registry {
 };
 
 /* A tag per thread, aligned so that the state's bits are free below it. */
+_Static_assert(_Alignof(int) > STATE_MASK, "a thread's tag leaves the state bits clear");
 static uintptr_t this_thread(void)
 {
     static _Thread_local int tag;

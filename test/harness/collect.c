@@ -31,17 +31,6 @@ static void invoke_finalizers(void)
 
 void (*run_finalizers)(void) = invoke_finalizers;
 
-/*
- * bdwgc keeps the address where its newest heap mapping ends (the mmap
- * hint, a static of os_dep.c) in data it scans as a root. Mappings are
- * placed top-down, so that address is where the mapping made before the
- * newest one starts, and the object allocated first there cannot die while
- * the hint stays: a pinned node keeps the whole tail of a chain alive, and
- * an outgrown link table, pinned, keeps whatever now lies where its stale
- * buckets point. Two small expansions of the heap, whenever it has grown,
- * leave the hint at the start of the first of them, where nothing the test
- * made before the collection lives.
- */
 /* Bytes the collector has taken from the system: unlike GC_get_heap_size,
  * which subtracts what it unmapped, it changes only when a mapping is
  * added. */
@@ -52,8 +41,19 @@ static size_t heap_mapped(void)
     return stats.heapsize_full;
 }
 
-static size_t hint_bytes; /* what the expansions below added, all told */
+static size_t hint_bytes; /* what move_mmap_hint added, all told */
 
+/*
+ * bdwgc keeps the address where its newest heap mapping ends (the mmap
+ * hint, a static of os_dep.c) in data it scans as a root. Mappings are
+ * placed top-down, so that address is where the mapping made before the
+ * newest one starts, and the object allocated first there cannot die while
+ * the hint stays: a pinned node keeps the whole tail of a chain alive, and
+ * an outgrown link table, pinned, keeps whatever now lies where its stale
+ * buckets point. Two small expansions of the heap, whenever a mapping was
+ * added since the last time, leave the hint at the start of the first of
+ * them, where nothing the test made before the collection lives.
+ */
 static void move_mmap_hint(void)
 {
     static size_t mapped;
