@@ -24,16 +24,17 @@ static int run_node(const bench_config *cfg, bench_results *r, const char *syste
     peer_skip(r, system, why);
     return 0;
   }
-  char sizes[256], workloads[512], reps[16], warmup[16], min_ops[32];
+  char sizes[256], workloads[512], reps[16], warmup[16], rounds[16], min_ops[32];
   peer_join_sizes(cfg, sizes, sizeof sizes);
   peer_join_workloads(cfg, family, workloads, sizeof workloads);
   snprintf(reps, sizeof reps, "%d", cfg->reps);
   snprintf(warmup, sizeof warmup, "%d", cfg->warmup_reps);
+  snprintf(rounds, sizeof rounds, "%d", cfg->rounds);
   snprintf(min_ops, sizeof min_ops, "%zu", cfg->min_ops);
   char *argv[] = {
     (char *)cfg->node, "--expose-gc", "--max-old-space-size=8192", (char *)script,
     "--sizes", sizes, "--workloads", workloads, "--reps", reps, "--warmup", warmup,
-    "--min-ops", min_ops, NULL,
+    "--rounds", rounds, "--min-ops", min_ops, NULL,
   };
   char not_found[500];
   snprintf(not_found, sizeof not_found, "'%.300s' not found: install Node.js "

@@ -21,6 +21,7 @@ function parseArgs(argv) {
     workloads: new Set(['insert', 'get_hit', 'get_miss', 'has', 'delete', 'pause',
       'churn', 'reclaim', 'gc_cost', 'memory', 'threads']),
     reps: 5,
+    rounds: 1,
     minOps: 262144,
   };
   for (let i = 2; i < argv.length; i += 2) {
@@ -30,6 +31,7 @@ function parseArgs(argv) {
       case '--workloads': opts.workloads = new Set(value.split(',')); break;
       case '--reps': opts.reps = Number(value); break;
       case '--warmup': warmup = Number(value); break;
+      case '--rounds': opts.rounds = Number(value); break;
       case '--min-ops': opts.minOps = Number(value); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
@@ -302,10 +304,11 @@ function gcCost(ctx) {
 }
 
 // The first operation after a full collection, each with a collection of its
-// own, as in workloads/pause.c.
+// own, as in workloads/pause.c: this run's share of ten samples at least,
+// plus the warm-up ones that emit() drops.
 function pause(ctx) {
   const { n, keys, vals, opts, rng } = ctx;
-  const rounds = Math.max(10, opts.reps);
+  const rounds = Math.max(Math.ceil(10 / opts.rounds) + warmup, opts.reps);
   const ops = ['get', 'has', 'set', 'insert', 'delete'];
   const samples = ops.map(() => []);
   const wm = build(keys, vals);

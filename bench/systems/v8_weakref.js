@@ -39,6 +39,7 @@ function parseArgs(argv) {
       case '--workloads': opts.workloads = new Set(value.split(',').filter((w) => w)); break;
       case '--reps': opts.reps = Number(value); break;
       case '--warmup': warmup = Number(value); break;
+      case '--rounds': break;   // the table script's pause uses it; nothing here
       case '--min-ops': opts.minOps = Number(value); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
