@@ -257,6 +257,11 @@ void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, 
     gcw_flag_set(&s, i, GCW_IN_USE, true);
     if (id == top) {
         atomic_store_explicit(&e->top, top + 1, memory_order_release);
+        /* With none free below top the hint can be exact, so that the next
+         * delete sets it to the entry it frees: left behind, it would send
+         * the next insert scanning every entry appended since. */
+        if (e->free_count == 0)
+            e->free_hint = top + 1;
     } else {
         GCW_ASSERT(id < top && e->free_count > 0);
         e->free_count--;
