@@ -3,6 +3,7 @@
 
 #ifndef GCWEAK_TEST_NO_THREADS
 #include <pthread.h>
+#include <sched.h>
 
 enum { ALIVE = 0x600DF00Du, SPOILED = 0xDEADu, HELD = 256, READERS = 2 };
 
@@ -17,6 +18,7 @@ struct reader {
     size_t slots;
     atomic_bool *stop;
     atomic_long good, bad;
+    atomic_long passes; /* over every slot, by either reader */
 };
 
 static void check_held(struct reader *rd, struct canary *const *held)
@@ -41,6 +43,7 @@ static void *read_all(void *arg)
             atomic_fetch_add(c->state == ALIVE ? &rd->good : &rd->bad, 1);
             held[next++ % HELD] = c;
         }
+        atomic_fetch_add(&rd->passes, 1);
         check_held(rd, held);
     }
     check_held(rd, held);
@@ -63,12 +66,19 @@ void race_readers_with_collections(const struct race *r, size_t slots, int round
 {
     static atomic_bool stop;
     atomic_store(&stop, false);
-    struct reader rd = {r, slots, &stop, 0, 0};
+    struct reader rd = {r, slots, &stop, 0, 0, 0};
     pthread_t readers[READERS];
     for (int i = 0; i < READERS; i++)
         ck_assert_int_eq(pthread_create(&readers[i], NULL, read_all, &rd), 0);
     for (int round = 0; round < rounds; round++) {
+        long passes = atomic_load(&rd.passes);
         publish_round(r, slots);
+        /* Until a whole pass began after the publish (each reader may end
+         * one that began before), so that reads meet this round's canaries
+         * however the threads are scheduled; nothing allocates meanwhile,
+         * so no collection comes first. */
+        while (atomic_load(&rd.passes) < passes + READERS + 1)
+            sched_yield();
         clear_stack();
         GC_gcollect();
         GC_invoke_finalizers();

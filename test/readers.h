@@ -31,7 +31,9 @@ struct race {
  * was handed in a root of its own and checking it again later, while this
  * thread publishes `rounds` rounds of fresh canaries into `slots` slots and
  * collects after each. The rounds, not a clock, decide how long it runs.
- * Fails the test on any spoiled read, or when no read found a canary. */
+ * Each round waits until the readers made a whole pass over the slots
+ * before it collects. Fails the test on any spoiled read, or when no read
+ * found a canary. */
 void race_readers_with_collections(const struct race *r, size_t slots, int rounds);
 #endif
 
