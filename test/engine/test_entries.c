@@ -87,6 +87,52 @@ START_TEST(the_lowest_free_entry_is_reused_first)
 }
 END_TEST
 
+/* Reuse far from the hint: frees thousands of entries apart, across
+ * chunks, in-use words and the summary words that skip 64 of them at a
+ * time, come back lowest first; the hint is exact after appends, so the
+ * first free entry found after them is the one just freed. */
+START_TEST(free_entries_far_apart_come_back_lowest_first)
+{
+    enum { N = 300000 };
+    struct gcw_entries *e = new_entries(GCW_KIND_SET, N + 1);
+    void **keys = GC_MALLOC(N * sizeof *keys);
+    ck_assert_ptr_nonnull(keys);
+    for (size_t i = 0; i < N; i++) {
+        keys[i] = new_object();
+        ck_assert_uint_eq(add_entry(e, keys[i], NULL), i);
+    }
+    /* Chunk starts and ends, word edges, and entries 4096 and more apart
+     * inside the largest chunk (one summary word covers 4096). */
+    size_t gone[] = {N - 1, 3, 96, 159, 160, 1000, 4095, 4096, 70000, 70063, 70064,
+                     131039, 131040, 200000, 262111, 262112, 266208, 299999 - 64};
+    enum { GONE = sizeof gone / sizeof gone[0] };
+    ck_assert(!gcw_entries_delete(e, N - 1));
+    ck_assert_uint_eq(add_entry(e, keys[N - 1], NULL), N - 1);
+    for (size_t j = 0; j < GONE; j++)
+        ck_assert(!gcw_entries_delete(e, gone[j]));
+    check_entries(e);
+    size_t last = 0;
+    for (size_t j = 0; j < GONE; j++) {
+        size_t id = add_entry(e, new_object(), NULL);
+        ck_assert_msg(j == 0 || id > last, "reuse %zu took %zu after %zu", j, id, last);
+        bool freed = false;
+        for (size_t k = 0; k < GONE; k++)
+            freed |= gone[k] == id;
+        ck_assert_msg(freed, "reuse %zu took %zu, which was not free", j, id);
+        last = id;
+    }
+    ck_assert_uint_eq(e->free_count, 0);
+    ck_assert_uint_eq(add_entry(e, new_object(), NULL), N); /* none free: top */
+    check_entries(e);
+    /* Freed again and reused again: the summary follows both ways. */
+    ck_assert(!gcw_entries_delete(e, 200000));
+    ck_assert(!gcw_entries_delete(e, 4096));
+    ck_assert_uint_eq(add_entry(e, keys[4096], NULL), 4096);
+    ck_assert_uint_eq(add_entry(e, keys[200000], NULL), 200000);
+    check_entries(e);
+}
+END_TEST
+
 /* Value words sit beside key words in maps; sets have key words only. */
 START_TEST(maps_keep_values_beside_keys_and_sets_none)
 {
@@ -193,6 +239,7 @@ Suite *entries_suite(void)
     TCase *tc = tcase_create("storage");
     tcase_add_test(tc, entry_numbers_map_to_pairs_of_doubling_chunks);
     tcase_add_test(tc, the_lowest_free_entry_is_reused_first);
+    tcase_add_test(tc, free_entries_far_apart_come_back_lowest_first);
     tcase_add_test(tc, maps_keep_values_beside_keys_and_sets_none);
     tcase_add_test(tc, an_entrys_flags_share_one_line);
     tcase_add_test(tc, the_flag_scan_crosses_words);
