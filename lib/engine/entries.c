@@ -220,7 +220,8 @@ size_t gcw_entries_span_of(const struct gcw_entries *e, size_t id, struct gcw_sp
  * with a clear bit. */
 static size_t first_free_in(const struct gcw_span *s, unsigned c, size_t start)
 {
-    size_t k = start / GCW_WORD_BITS, words = chunk_words_per_flag(c);
+    size_t k = start / GCW_WORD_BITS;
+    size_t words = chunk_words_per_flag(c);
     /* Entries below start count as taken. */
     gcw_word taken = taken_word(s, c, k) | (((gcw_word)1 << (start % GCW_WORD_BITS)) - 1u);
     const gcw_word *sum = chunk_summary(s, c);
