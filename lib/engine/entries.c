@@ -37,7 +37,9 @@
  *
  * INVARIANTS (gcw_entries_check): every entry is in one of these states;
  * every entry below top is in use or counted in free_count, and none below
- * free_hint is free; every chunk up to the one holding top exists.
+ * free_hint is free; every chunk up to the one holding top exists; each
+ * chunk's free summary (below) says which of its in-use words have a clear
+ * bit.
  *
  * REUSE. A new entry takes the lowest free number, so entries stay packed
  * toward the low, oldest addresses, and top (the high-water mark) grows only

@@ -47,7 +47,8 @@ enum { GCW_FIRST_CHUNK_LOG = 4, GCW_FIRST_CHUNK = 1 << GCW_FIRST_CHUNK_LOG };
 #define GCW_MAX_ENTRIES (((((size_t)1 << (GCW_CHUNKS / 2)) - 1) * GCW_FIRST_CHUNK) * 2)
 
 struct gcw_entries {
-    /* Pointer-free blocks: the entries, then their flags (gcw_flag). */
+    /* Pointer-free blocks: the entries, then their flags (gcw_flag), then
+     * the free summary (entries.c). */
     _Atomic(gcw_word *) chunk[GCW_CHUNKS];
     _Atomic size_t top;    /* entry numbers handed out so far */
     size_t free_count;     /* free entries below top; writers only */
