@@ -34,8 +34,9 @@ void clear_stack(void);
  * thread) replaces it before collecting. */
 extern void (*run_finalizers)(void);
 
-/* Runs `rounds` full collections, clearing the stack before each and
- * running finalizers between them. */
+/* Runs `rounds` full collections, clearing the stack and moving bdwgc's
+ * mmap hint off the test's objects (collect.c) before each, and running
+ * finalizers between them. */
 void collect_rounds(int rounds);
 
 /* The bytes the collector took from the system for its heap (unmapped
