@@ -38,11 +38,18 @@ void wl_ctx_drop(wl_ctx *c)
   full_collections(2);
 }
 
+void wl_emit_all(const wl_ctx *c, int workload, const char *metric,
+                 const double *samples, int count)
+{
+  emit_samples(c->sys->name, bench_workload_name(workload), c->n, metric, samples,
+               count);
+}
+
 void wl_emit(const wl_ctx *c, int workload, const char *metric,
              const double *samples)
 {
-  emit_samples(c->sys->name, bench_workload_name(workload), c->n, metric,
-               samples + c->cfg->warmup_reps, c->cfg->reps - c->cfg->warmup_reps);
+  wl_emit_all(c, workload, metric, samples + c->cfg->warmup_reps,
+              c->cfg->reps - c->cfg->warmup_reps);
 }
 
 void *wl_build(const bench_system *sys, void *const *keys, void *const *vals,

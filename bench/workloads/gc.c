@@ -93,13 +93,6 @@ reclaim_once(const bench_system *sys, size_t n, atomic_size_t *counter)
  * already, and each repetition builds N keys, N values with finalizers and a
  * table from nothing, the longest step of a child at 10^6 after the pause.
  */
-static void emit_reclaim(const wl_ctx *c, const char *metric, const double *samples,
-                         int reps)
-{
-  emit_samples(c->sys->name, bench_workload_name(WL_RECLAIM), c->n, metric, samples,
-               reps);
-}
-
 void wl_reclaim(wl_ctx *c)
 {
   if (!c->sys->weak) {
@@ -130,10 +123,10 @@ void wl_reclaim(wl_ctx *c)
     full_collections(2);
     GC_invoke_finalizers();
   }
-  emit_reclaim(c, "collections", collections, reps);
-  emit_reclaim(c, "released_pct", released_pct, reps);
-  emit_reclaim(c, "release_ms", release_ms, reps);
-  emit_reclaim(c, "entries_left", left, reps);
+  wl_emit_all(c, WL_RECLAIM, "collections", collections, reps);
+  wl_emit_all(c, WL_RECLAIM, "released_pct", released_pct, reps);
+  wl_emit_all(c, WL_RECLAIM, "release_ms", release_ms, reps);
+  wl_emit_all(c, WL_RECLAIM, "entries_left", left, reps);
   free(collections);
 }
 

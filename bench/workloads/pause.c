@@ -88,7 +88,6 @@ void wl_pause(wl_ctx *c)
     emit_note("warn", c->sys->name, "pause at N=%zu: a present key was not found",
               c->n);
   for (int op = 0; op < P_COUNT; op++)
-    emit_samples(c->sys->name, bench_workload_name(WL_PAUSE), c->n,
-                 pause_metric[op], samples + op * rounds, rounds);
+    wl_emit_all(c, WL_PAUSE, pause_metric[op], samples + op * rounds, rounds);
   free(samples);
 }

@@ -40,6 +40,9 @@ void wl_ctx_drop(wl_ctx *c);
  * repetitions left out). */
 void wl_emit(const wl_ctx *c, int workload, const char *metric,
              const double *samples);
+/* The same for a workload that runs no warm-up: all `count` samples. */
+void wl_emit_all(const wl_ctx *c, int workload, const char *metric,
+                 const double *samples, int count);
 /* A table holding keys[i] -> vals[i] for every i < n. */
 void *wl_build(const bench_system *sys, void *const *keys, void *const *vals,
                size_t n);
