@@ -185,36 +185,43 @@ static void move_mmap_hint(void)
     static size_t mapped;
     bool grew = heap_mapped() != mapped;
 #ifdef __linux__
-    static struct spans seen, now; /* at the last look, and this one */
+    /* Two readings: the last look's, and the one being taken. */
+    static struct spans reading[2];
+    static struct spans *seen = &reading[0], *now = &reading[1];
     static bool unreadable;
     static GC_word hidden_hint = GC_HIDE_POINTER(NULL);
-    if (seen.span == NULL && !unreadable) {
-        seen.span = malloc(MAX_SPANS * sizeof *seen.span);
-        now.span = malloc(MAX_SPANS * sizeof *now.span);
-        unreadable = seen.span == NULL || now.span == NULL;
+    if (seen->span == NULL && !unreadable) {
+        seen->span = malloc(MAX_SPANS * sizeof *seen->span);
+        now->span = malloc(MAX_SPANS * sizeof *now->span);
+        unreadable = seen->span == NULL || now->span == NULL;
     }
-    if (!unreadable && read_spans(&now)) {
+    if (!unreadable && read_spans(now)) {
         bool appeared = false;
-        for_new_spans(&seen, &now, note_any, &appeared);
+        for_new_spans(seen, now, note_any, &appeared);
         if (appeared)
             hidden_hint = GC_HIDE_POINTER(NULL);
         for (int tries = 0; tries < 8; tries++) {
             void *hint = GC_REVEAL_POINTER(hidden_hint);
             if (hint != NULL && GC_base(hint) == NULL)
                 break;
-            struct spans before = now;
-            now = seen; /* the other buffer */
-            struct new_mapping m = {expand_heap(), 0, 0};
+            /* The reading before the expansion becomes the one to compare
+             * with; the other buffer takes the reading after it. */
+            struct spans *before = now;
+            now = seen;
             seen = before;
-            if (m.bytes == 0 || !read_spans(&now))
+            struct new_mapping m = {expand_heap(), 0, 0};
+            if (m.bytes == 0 || !read_spans(now)) {
+                seen = now; /* keep the last good reading */
+                now = before;
                 break;
-            for_new_spans(&before, &now, note_stretch, &m);
+            }
+            for_new_spans(before, now, note_stretch, &m);
             /* Another thread may have mapped memory as well. */
             hidden_hint = GC_HIDE_POINTER((void *)(m.count == 1 ? m.end : 0));
         }
-        struct spans t = seen;
-        seen = now;
-        now = t;
+        struct spans *latest = now; /* the next look compares with it */
+        now = seen;
+        seen = latest;
         mapped = heap_mapped();
         return;
     }
