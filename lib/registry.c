@@ -3,20 +3,21 @@
  * gcweak_registry: clean-up calls after objects are reclaimed, on two of
  * the engine's tables.
  *
- *   targets  a weak-key table from each target to its first registration,
- *            which lists the others (`next`). The table keeps that list
- *            (and the held values in it) alive while its target lives; when
- *            the target dies, the pass queues the entry as a removal
- *            (ephemeron.c), and delivery moves the registrations to the
- *            registry's ready list.
+ *   targets  a weak-key table without an index (unindexed.h): an entry per
+ *            registration, on its target, whose value is the registration.
+ *            Nothing looks a target up, so registering is an entry and a
+ *            link, however many times one target is registered. The entry
+ *            keeps the registration (and its held value) alive while the
+ *            target lives; when the target dies, the pass queues the entry
+ *            as a removal (ephemeron.c), and delivery moves the
+ *            registration to the registry's ready list.
  *   tokens   an ephemeron table from each token to the first registration
  *            made with it, which lists the others (`next_token`), so that
  *            unregister finds them; the token stays weak even when a
- *            registration reaches it.
- * A list's first registration stays first until its entry goes, whatever
- * its state: the table's value never changes, and a registration that
- * starts a list needs no lock to do so, the common case of a target
- * registered once with no token.
+ *            registration reaches it. A list's first registration stays
+ *            first until its entry goes, whatever its state: the table's
+ *            value never changes, and a registration that starts a list
+ *            needs no lock to do so.
  *
  * WHERE CALLBACKS RUN. Never inside a registry call other than cleanup: a
  * removal delivered during register or unregister only joins the ready
@@ -37,23 +38,26 @@
  */
 #include "notifier.h"
 #include "read.h"
+#include "unindexed.h"
 
 #include <sched.h>
 #include <stddef.h>
 
 enum state { PENDING, RUNNING, DONE, DROPPED, STATE_MASK = 3 };
 
-/* Three words without a token, four with: with interior pointers on, the
- * collector adds a byte to each request, and a fourth word would take a
- * registration from 32 bytes to 48. */
+/* Three words without a token, five with: 32 and 48 bytes, since with
+ * interior pointers on the collector adds a byte to each request, and a
+ * fourth word would cost as much as the token's two. */
 struct registration {
     void *held;
-    struct registration *next;       /* in its target's list, then the ready list */
+    struct registration *next;       /* in the ready list */
     /* The state, and while RUNNING the running thread's tag in the bits
      * above it: a word of its own, so that no pointer the marker follows
      * carries tag bits. */
     uintptr_t state;
-    struct registration *next_token; /* in its token's list; allocated only with a token */
+    /* Allocated only with a token, which unregister drops it by: */
+    struct registration *next_token; /* in its token's list */
+    size_t entry;                    /* its entry in the targets table */
 };
 
 struct gcweak_registry {
@@ -81,19 +85,15 @@ static enum state state_of(const struct registration *g)
 /* ------------------------------------------------------------ delivery */
 
 /* Removal of a target's entry (any thread, no lock held): its
- * registrations join the ready list. */
+ * registration joins the ready list. */
 static void target_died(void *value, void *arg)
 {
     struct gcweak_registry *r = arg;
     gcw_mutex_lock(&r->lock);
     struct registration *g = value;
-    while (g != NULL) {
-        struct registration *next = g->next;
-        if (state_of(g) == PENDING) {
-            GC_PTR_STORE_AND_DIRTY(&g->next, r->ready);
-            GC_PTR_STORE_AND_DIRTY(&r->ready, g);
-        }
-        g = next;
+    if (state_of(g) == PENDING) {
+        GC_PTR_STORE_AND_DIRTY(&g->next, r->ready);
+        GC_PTR_STORE_AND_DIRTY(&r->ready, g);
     }
     /* The pass no longer sees these as pending in the table: it must let
      * the notifier go all the same. */
@@ -166,7 +166,7 @@ gcweak_registry *gcweak_registry_new(gcweak_cleanup_fn cleanup, void *arg)
     r->ready = NULL;
     r->cleanup = cleanup;
     r->arg = arg;
-    if (gcw_table_init(&r->targets, r, GCW_KIND_WEAK_KEYS, 0) != GCWEAK_OK ||
+    if (gcw_table_init_unindexed(&r->targets, r, GCW_KIND_WEAK_KEYS) != GCWEAK_OK ||
         gcw_table_init(&r->tokens, r, GCW_KIND_EPHEMERON, 0) != GCWEAK_OK ||
         gcw_notifier_init(&r->targets, r, notified) != GCWEAK_OK)
         return NULL;
@@ -174,22 +174,14 @@ gcweak_registry *gcweak_registry_new(gcweak_cleanup_fn cleanup, void *arg)
     return r;
 }
 
-/* Unlinks the registrations that no longer wait from the start of the
- * list `*link` heads (mutex held); `token` chooses the list. */
-static void prune(struct registration **link, bool token)
+/* Adds g to a token's list whose first registration is not g (mutex
+ * held), unlinking those after the first that no longer wait. */
+static void list_after(struct registration *first, struct registration *g)
 {
-    while (*link != NULL && state_of(*link) != PENDING) {
-        struct registration *next = token ? (*link)->next_token : (*link)->next;
-        GC_PTR_STORE_AND_DIRTY(link, next);
-    }
-}
-
-/* Adds g to a list whose first registration is not g (mutex held). */
-static void list_after(struct registration *first, struct registration *g, bool token)
-{
-    struct registration **link = token ? &first->next_token : &first->next;
-    prune(link, token);
-    GC_PTR_STORE_AND_DIRTY(token ? &g->next_token : &g->next, *link);
+    struct registration **link = &first->next_token;
+    while (*link != NULL && state_of(*link) != PENDING)
+        GC_PTR_STORE_AND_DIRTY(link, (*link)->next_token);
+    GC_PTR_STORE_AND_DIRTY(&g->next_token, *link);
     GC_PTR_STORE_AND_DIRTY(link, g);
 }
 
@@ -209,24 +201,30 @@ int gcweak_registry_register(gcweak_registry *r, const void *target, void *held,
         return GCWEAK_ENOMEM;
     GC_PTR_STORE_AND_DIRTY(&g->held, held);
     g->state = PENDING;
-    void *first = NULL;
     void *token_first = NULL;
-    int rc = gcw_table_get_or_create(&r->targets, target, first_of_list, g, &first);
-    if (rc == GCWEAK_OK && token != NULL)
+    int rc = GCWEAK_OK;
+    /* On the token's list first: once the target's entry is there, the
+     * registration may be delivered, and a failure could not take it back. */
+    if (token != NULL) {
+        g->entry = SIZE_MAX;
         rc = gcw_table_get_or_create(&r->tokens, token, first_of_list, g, &token_first);
-    bool listed = first == g || token_first == g;
-    bool joins_target = first != g;
-    bool joins_token = token != NULL && token_first != g;
-    if (rc == GCWEAK_OK && (joins_target || joins_token)) {
+        if (rc == GCWEAK_OK && token_first != g) {
+            gcw_mutex_lock(&r->lock);
+            list_after(token_first, g);
+            gcw_mutex_unlock(&r->lock);
+        }
+    }
+    size_t entry = 0;
+    if (rc == GCWEAK_OK)
+        rc = gcw_table_append(&r->targets, target, g, &entry);
+    if (rc == GCWEAK_OK && token != NULL) {
+        /* Read by unregister under the mutex. */
         gcw_mutex_lock(&r->lock);
-        if (joins_target)
-            list_after(first, g, false);
-        if (joins_token)
-            list_after(token_first, g, true);
+        g->entry = entry;
         gcw_mutex_unlock(&r->lock);
     }
-    if (rc != GCWEAK_OK && listed) {
-        /* It starts a list already: it stays there, never to run. */
+    if (rc != GCWEAK_OK && token != NULL) {
+        /* Listed with its token perhaps: it stays there, never to run. */
         gcw_mutex_lock(&r->lock);
         g->state = DROPPED;
         g->held = NULL;
@@ -246,19 +244,41 @@ size_t gcweak_registry_unregister(gcweak_registry *r, const void *token)
     if (!gcw_table_get(&r->tokens, token, &token_first) || token_first == NULL)
         return 0;
     size_t dropped = 0;
+    /* The targets' entries of the registrations dropped, freed once the
+     * mutex is let go (the table has its own), a batch at a time. */
+    enum { FREE_BATCH = 32 };
+    struct { size_t entry; struct registration *g; } to_free[FREE_BATCH];
     for (;;) {
         bool running_elsewhere = false;
+        bool more = false;
+        size_t n = 0;
         gcw_mutex_lock(&r->lock);
         for (struct registration *g = token_first; g != NULL; g = g->next_token) {
             if (state_of(g) == PENDING) {
+                if (n == FREE_BATCH) {
+                    more = true;
+                    break;
+                }
                 g->state = DROPPED;
                 g->held = NULL;
                 dropped++;
+                if (g->entry != SIZE_MAX) {
+                    to_free[n].entry = g->entry;
+                    to_free[n++].g = g;
+                }
             } else if (state_of(g) == RUNNING && g->state != (this_thread() | RUNNING)) {
                 running_elsewhere = true;
             }
         }
         gcw_mutex_unlock(&r->lock);
+        /* A dropped registration is never delivered: its entry can go now,
+         * so that a long-lived target registered and unregistered again
+         * and again keeps no entry per round. */
+        for (size_t i = 0; i < n; i++)
+            (void)gcw_table_drop(&r->targets, to_free[i].entry, to_free[i].g);
+        GC_reachable_here(to_free);
+        if (more)
+            continue;
         if (!running_elsewhere)
             break;
         /* Wait for a callback of this token that another thread runs, so

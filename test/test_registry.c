@@ -427,6 +427,49 @@ START_TEST(a_noop_registry_costs_nothing_when_nothing_dies)
 }
 END_TEST
 
+/* Rounds of register and unregister on one live target, each with a token
+ * of its own: what a program that watches a long-lived object for a while,
+ * again and again, does. Returns how many callbacks the last one left to
+ * run (none: all were dropped). */
+static NOINLINE size_t register_and_unregister(gcweak_registry *r, void *target, size_t rounds)
+{
+    for (size_t i = 0; i < rounds; i++) {
+        void *token = new_key(16);
+        ck_assert_int_eq(gcweak_registry_register(r, target, (void *)(uintptr_t)(i + 1), token),
+                         GCWEAK_OK);
+        ck_assert_uint_eq(gcweak_registry_unregister(r, token), 1);
+    }
+    return gcweak_registry_cleanup(r);
+}
+
+START_TEST(unregistered_registrations_of_a_live_target_leave_the_heap_flat)
+{
+    enum { ROUNDS = 20000, TIMES = 5 };
+    struct counts *c = new_counts(ROUNDS);
+    gcweak_registry *r = gcweak_registry_new(count_cleanup, c);
+    ck_assert_ptr_nonnull(r);
+    void **target = key_array(1);
+    target[0] = new_key(16);
+    ck_assert_uint_eq(register_and_unregister(r, target[0], ROUNDS), 0);
+    collect(3);
+    size_t heap_after_first = heap_size_needed();
+    for (int t = 0; t < TIMES; t++) {
+        ck_assert_uint_eq(register_and_unregister(r, target[0], ROUNDS), 0);
+        collect(3);
+    }
+    /* Each dropped registration's entry on the target goes with it: five
+     * more rounds need no more heap than the first. */
+    ck_assert_uint_le(heap_size_needed(), heap_after_first + heap_after_first / 2);
+    ck_assert_int_eq(atomic_load(&c->total), 0);
+    /* A registration kept on the live target waits, as before. */
+    ck_assert_int_eq(gcweak_registry_register(r, target[0], (void *)(uintptr_t)1, NULL),
+                     GCWEAK_OK);
+    collect(2);
+    ck_assert_uint_eq(gcweak_registry_cleanup(r), 0);
+    ck_assert_int_eq(atomic_load(&c->total), 0);
+}
+END_TEST
+
 Suite *registry_suite(void)
 {
     Suite *s = suite_create("registry");
@@ -441,6 +484,7 @@ Suite *registry_suite(void)
     tcase_add_test(tc, on_demand_callbacks_wait_for_the_program);
     tcase_add_test(tc, an_unreachable_registry_runs_no_callbacks);
     tcase_add_test(tc, a_noop_registry_costs_nothing_when_nothing_dies);
+    tcase_add_test(tc, unregistered_registrations_of_a_live_target_leave_the_heap_flat);
     suite_add_tcase(s, tc);
     return s;
 }

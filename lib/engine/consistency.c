@@ -39,7 +39,8 @@ static void *check_locked(void *arg)
     if (ix != NULL)
         GCW_ASSERT(gcw_index_check(ix, e, ix->copies && gcw_index_exact(ix, &t->entries)) == live);
     else
-        GCW_ASSERT(live == 0);
+        GCW_ASSERT(live == 0 || t->unindexed);
+    GCW_ASSERT(!t->unindexed || ix == NULL);
     return NULL;
 }
 

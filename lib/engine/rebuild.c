@@ -156,6 +156,11 @@ static void free_dead_entries(struct gcw_table *t)
                 free_dead(t, NULL, &s, i);
 }
 
+void gcw_rebuild_free_dead(struct gcw_table *t)
+{
+    free_dead_entries(t);
+}
+
 /* Mutex held. The index a fill of ix may copy from instead of walking the
  * entries: the published one, when its copies are exact (gcw_index_exact),
  * so that its slots name every live entry, with key and value, and no dead

@@ -17,6 +17,10 @@ int gcw_rebuild(struct gcw_table *t, size_t extra);
 /* Makes sure entry id's chunk exists. GCWEAK_OK or GCWEAK_ENOMEM. */
 int gcw_rebuild_add_chunk(struct gcw_table *t, size_t id);
 
+/* Frees the dead entries but those pending removal, as a rebuild does,
+ * for a table with no index to rebuild (word keys). */
+void gcw_rebuild_free_dead(struct gcw_table *t);
+
 /* Makes t->live exact, counting once per collection. */
 void gcw_rebuild_count_live(struct gcw_table *t);
 

@@ -46,6 +46,7 @@ int gcw_table_init(struct gcw_table *t, void *container, enum gcw_kind kind,
     t->removal_arg = NULL;
     t->removal_cursor = 0;
     t->warned = false;
+    t->unindexed = false;
     t->writes_unchecked = 0;
     gcw_keys_learn_kinds();
     gcw_fork_handle_once();

@@ -12,6 +12,7 @@
  *   fork.c         the fork handlers
  *   read.h, read.c the lock-free read (get, has), and its locked fallback
  *   table.c        creating a table; set, delete, clear, size, stats
+ *   unindexed.c    tables with no index: entries added and dropped by number
  *   foreach.c      the snapshot walk
  *
  * The front ends (map.c, set.c) check arguments and call these.
@@ -45,6 +46,7 @@ struct gcw_table {
      * collection marks them. */
     GC_word dropped_at_gc_no;
     bool warned;             /* the lost-values warning was given */
+    bool unindexed;          /* never has an index (unindexed.h) */
     size_t writes_unchecked; /* the test build's full-check schedule (consistency.c) */
 };
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the engine's two data structures on their own, built with
+ * Unit tests of the engine's data structures on their own, built with
  * lib/'s objects and internal headers: the entry storage (entries.c) and
  * the index (index.c), without a table, a lock or the collector's pass
- * around them.
+ * around them, and the tables that have no index (unindexed.c).
  */
 #ifndef GCWEAK_TEST_ENGINE_H
 #define GCWEAK_TEST_ENGINE_H
@@ -31,5 +31,6 @@ size_t check_index(const struct gcw_index *ix, const struct gcw_entries *e);
 Suite *entries_suite(void);
 Suite *index_suite(void);
 Suite *bytes_suite(void);
+Suite *unindexed_suite(void);
 
 #endif

@@ -61,6 +61,7 @@ int main(int argc, char **argv)
     SRunner *sr = srunner_create(entries_suite());
     srunner_add_suite(sr, index_suite());
     srunner_add_suite(sr, bytes_suite());
+    srunner_add_suite(sr, unindexed_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
