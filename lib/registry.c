@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * gcweak_registry: clean-up calls after objects are reclaimed, on two of
+ * gcweak_registry: clean-up calls after objects are reclaimed, on three of
  * the engine's tables.
  *
- *   targets  a weak-key table without an index (unindexed.h): an entry per
- *            registration, on its target, whose value is the registration.
- *            Nothing looks a target up, so registering is an entry and a
- *            link, however many times one target is registered. The entry
- *            keeps the registration (and its held value) alive while the
- *            target lives; when the target dies, the pass queues the entry
- *            as a removal (ephemeron.c), and delivery moves the
- *            registration to the registry's ready list.
+ *   targets  a weak-key table without an index (unindexed.h): an entry on
+ *            its target per registration made without a token, whose value
+ *            is the held word itself. Nothing looks a target up, so such a
+ *            registration is an entry and a link, what the link floor
+ *            pays, however many times one target is registered. The entry
+ *            keeps the held value alive while the target lives; when the
+ *            target dies, the pass queues the entry as a removal
+ *            (ephemeron.c), and its delivery is the callback.
+ *   tokened  the same for registrations made with a token, whose entries'
+ *            values are registration objects: unregister must find them
+ *            and know whether their callback began.
  *   tokens   an ephemeron table from each token to the first registration
  *            made with it, which lists the others (`next_token`), so that
  *            unregister finds them; the token stays weak even when a
@@ -19,14 +22,16 @@
  *            value never changes, and a registration that starts a list
  *            needs no lock to do so.
  *
- * WHERE CALLBACKS RUN. Never inside a registry call other than cleanup: a
- * removal delivered during register or unregister only joins the ready
- * list. Where the program runs its finalizers, the engine's notifier
- * (notifier.c) calls the registry after each collection that left
- * removals waiting, or ready ones unrun; it never calls a registry that
- * was reclaimed, so an unreachable registry's registrations go uncalled.
+ * WHERE CALLBACKS RUN. Only where removals of targets and tokened are
+ * delivered, which no registry call does but cleanup: where the program
+ * runs its finalizers, the engine's notifier (notifier.c) calls the
+ * registry after each collection that left removals waiting; it never
+ * calls a registry that was reclaimed, so an unreachable registry's
+ * registrations go uncalled. Delivery hands each removal over once, so a
+ * callback without a token runs once; those with one follow the states.
  *
- * STATES of a registration, changed under the registry's mutex:
+ * STATES of a registration with a token, changed under the registry's
+ * mutex:
  *   PENDING     registered; its callback has not started
  *   RUNNING     its callback is running, in the thread the state word names
  *   DONE        its callback ran
@@ -41,30 +46,26 @@
 #include "unindexed.h"
 
 #include <sched.h>
-#include <stddef.h>
 
 enum state { PENDING, RUNNING, DONE, DROPPED, STATE_MASK = 3 };
 
-/* Three words without a token, five with: 32 and 48 bytes, since with
- * interior pointers on the collector adds a byte to each request, and a
- * fourth word would cost as much as the token's two. */
+/* Four words: 48 bytes with interior pointers on, which add a byte to
+ * each request. */
 struct registration {
     void *held;
-    struct registration *next;       /* in the ready list */
     /* The state, and while RUNNING the running thread's tag in the bits
      * above it: a word of its own, so that no pointer the marker follows
      * carries tag bits. */
     uintptr_t state;
-    /* Allocated only with a token, which unregister drops it by: */
     struct registration *next_token; /* in its token's list */
-    size_t entry;                    /* its entry in the targets table */
+    size_t entry;                    /* its entry in the tokened table */
 };
 
 struct gcweak_registry {
     struct gcw_table targets;
+    struct gcw_table tokened;
     struct gcw_table tokens;
     gcw_mutex lock;                  /* registration states and lists */
-    struct registration *ready;      /* delivered, callbacks not yet run */
     gcweak_cleanup_fn cleanup;
     void *arg;
 };
@@ -82,61 +83,63 @@ static enum state state_of(const struct registration *g)
     return (enum state)(g->state & STATE_MASK);
 }
 
+/* A held word as the targets table stores it: never NULL, which removal
+ * delivery reads as no value. */
+static const char null_held;
+static void *stored_held(void *held)
+{
+    return held != NULL ? held : (void *)&null_held;
+}
+
 /* ------------------------------------------------------------ delivery */
 
-/* Removal of a target's entry (any thread, no lock held): its
- * registration joins the ready list. */
+/* Callbacks this thread ran in the innermost deliver_and_run. */
+static _Thread_local size_t ran_here;
+
+/* Removal of a target's entry without a token (no lock held): its
+ * callback, once, since delivery hands each removal over once. */
 static void target_died(void *value, void *arg)
 {
     struct gcweak_registry *r = arg;
-    gcw_mutex_lock(&r->lock);
-    struct registration *g = value;
-    if (state_of(g) == PENDING) {
-        GC_PTR_STORE_AND_DIRTY(&g->next, r->ready);
-        GC_PTR_STORE_AND_DIRTY(&r->ready, g);
-    }
-    /* The pass no longer sees these as pending in the table: it must let
-     * the notifier go all the same. */
-    if (r->ready != NULL)
-        gcw_notifier_due(&r->targets, true);
-    gcw_mutex_unlock(&r->lock);
+    void *held = value != &null_held ? value : NULL;
+    r->cleanup(held, r->arg);
+    GC_reachable_here(value);
+    ran_here++;
 }
 
-/* Runs the ready list's callbacks, one at a time, none under a lock. One
- * hold of the mutex marks a callback done and takes the next. */
-static size_t run_ready(struct gcweak_registry *r)
+/* Removal of a target's entry with a token (no lock held): its callback,
+ * unless unregister took it first. */
+static void tokened_target_died(void *value, void *arg)
 {
-    size_t ran = 0;
-    struct registration *done = NULL;
-    for (;;) {
-        gcw_mutex_lock(&r->lock);
-        if (done != NULL) {
-            done->state = DONE;
-            done->held = NULL;
-            ran++;
-        }
-        struct registration *g = r->ready;
-        while (g != NULL && state_of(g) != PENDING)
-            g = g->next;
-        r->ready = g != NULL ? g->next : NULL;
-        if (g == NULL) {
-            gcw_notifier_due(&r->targets, false);
-            gcw_mutex_unlock(&r->lock);
-            return ran;
-        }
-        void *held = g->held;
-        g->state = this_thread() | RUNNING;
+    struct gcweak_registry *r = arg;
+    struct registration *g = value;
+    gcw_mutex_lock(&r->lock);
+    if (state_of(g) != PENDING) {
         gcw_mutex_unlock(&r->lock);
-        r->cleanup(held, r->arg);
-        GC_reachable_here(held);
-        done = g;
+        return;
     }
+    void *held = g->held;
+    g->state = this_thread() | RUNNING;
+    gcw_mutex_unlock(&r->lock);
+    r->cleanup(held, r->arg);
+    GC_reachable_here(held);
+    gcw_mutex_lock(&r->lock);
+    g->state = DONE;
+    g->held = NULL;
+    gcw_mutex_unlock(&r->lock);
+    ran_here++;
 }
 
 static size_t deliver_and_run(struct gcweak_registry *r)
 {
+    /* A callback that calls cleanup on another registry counts there. */
+    size_t outer = ran_here;
+    ran_here = 0;
     gcw_removals_deliver(&r->targets);
-    return run_ready(r);
+    gcw_removals_deliver(&r->tokened);
+    size_t ran = ran_here;
+    ran_here = outer;
+    return ran;
 }
 
 /* The notifier's call, wherever the program runs finalizers. */
@@ -163,14 +166,16 @@ gcweak_registry *gcweak_registry_new(gcweak_cleanup_fn cleanup, void *arg)
     if (r == NULL)
         return NULL;
     r->lock = unlocked;
-    r->ready = NULL;
     r->cleanup = cleanup;
     r->arg = arg;
     if (gcw_table_init_unindexed(&r->targets, r, GCW_KIND_WEAK_KEYS) != GCWEAK_OK ||
+        gcw_table_init_unindexed(&r->tokened, r, GCW_KIND_WEAK_KEYS) != GCWEAK_OK ||
         gcw_table_init(&r->tokens, r, GCW_KIND_EPHEMERON, 0) != GCWEAK_OK ||
-        gcw_notifier_init(&r->targets, r, notified) != GCWEAK_OK)
+        gcw_notifier_init(&r->targets, r, notified) != GCWEAK_OK ||
+        gcw_notifier_init(&r->tokened, r, notified) != GCWEAK_OK)
         return NULL;
     gcw_table_on_removal(&r->targets, target_died, r);
+    gcw_table_on_removal(&r->tokened, tokened_target_died, r);
     return r;
 }
 
@@ -185,6 +190,43 @@ static void list_after(struct registration *first, struct registration *g)
     GC_PTR_STORE_AND_DIRTY(link, g);
 }
 
+/* A registration with a token: listed with its token first, since once
+ * the target's entry is there it may be delivered, and a failure could
+ * not take it back. */
+static int register_with_token(gcweak_registry *r, const void *target, void *held,
+                               const void *token)
+{
+    struct registration *g = GC_MALLOC(sizeof *g);
+    if (g == NULL)
+        return GCWEAK_ENOMEM;
+    GC_PTR_STORE_AND_DIRTY(&g->held, held);
+    g->state = PENDING;
+    g->entry = SIZE_MAX;
+    void *token_first = NULL;
+    int rc = gcw_table_get_or_create(&r->tokens, token, first_of_list, g, &token_first);
+    if (rc == GCWEAK_OK && token_first != g) {
+        gcw_mutex_lock(&r->lock);
+        list_after(token_first, g);
+        gcw_mutex_unlock(&r->lock);
+    }
+    size_t entry = 0;
+    if (rc == GCWEAK_OK)
+        rc = gcw_table_append(&r->tokened, target, g, &entry);
+    /* The entry is read by unregister, the state by both, under the mutex.
+     * Failed, g may be listed with its token: it stays there, never to
+     * run. */
+    gcw_mutex_lock(&r->lock);
+    if (rc == GCWEAK_OK) {
+        g->entry = entry;
+    } else {
+        g->state = DROPPED;
+        g->held = NULL;
+    }
+    gcw_mutex_unlock(&r->lock);
+    GC_reachable_here(token);
+    return rc;
+}
+
 int gcweak_registry_register(gcweak_registry *r, const void *target, void *held,
                              const void *token)
 {
@@ -195,44 +237,12 @@ int gcweak_registry_register(gcweak_registry *r, const void *target, void *held,
         return GCWEAK_EINVAL;
     if (token != NULL && gcw_key_object(token) == NULL)
         return GCWEAK_EINVAL;
-    struct registration *g = GC_MALLOC(token != NULL ? sizeof *g
-                                                     : offsetof(struct registration, next_token));
-    if (g == NULL)
-        return GCWEAK_ENOMEM;
-    GC_PTR_STORE_AND_DIRTY(&g->held, held);
-    g->state = PENDING;
-    void *token_first = NULL;
-    int rc = GCWEAK_OK;
-    /* On the token's list first: once the target's entry is there, the
-     * registration may be delivered, and a failure could not take it back. */
-    if (token != NULL) {
-        g->entry = SIZE_MAX;
-        rc = gcw_table_get_or_create(&r->tokens, token, first_of_list, g, &token_first);
-        if (rc == GCWEAK_OK && token_first != g) {
-            gcw_mutex_lock(&r->lock);
-            list_after(token_first, g);
-            gcw_mutex_unlock(&r->lock);
-        }
-    }
     size_t entry = 0;
-    if (rc == GCWEAK_OK)
-        rc = gcw_table_append(&r->targets, target, g, &entry);
-    if (rc == GCWEAK_OK && token != NULL) {
-        /* Read by unregister under the mutex. */
-        gcw_mutex_lock(&r->lock);
-        g->entry = entry;
-        gcw_mutex_unlock(&r->lock);
-    }
-    if (rc != GCWEAK_OK && token != NULL) {
-        /* Listed with its token perhaps: it stays there, never to run. */
-        gcw_mutex_lock(&r->lock);
-        g->state = DROPPED;
-        g->held = NULL;
-        gcw_mutex_unlock(&r->lock);
-    }
-    /* Until the registration is listed, only this frame holds the target. */
+    int rc = token != NULL ? register_with_token(r, target, held, token)
+                           : gcw_table_append(&r->targets, target, stored_held(held), &entry);
+    /* Until its entry holds it, only this frame holds the target. */
     GC_reachable_here(target);
-    GC_reachable_here(token);
+    GC_reachable_here(held);
     return rc;
 }
 
@@ -244,10 +254,13 @@ size_t gcweak_registry_unregister(gcweak_registry *r, const void *token)
     if (!gcw_table_get(&r->tokens, token, &token_first) || token_first == NULL)
         return 0;
     size_t dropped = 0;
-    /* The targets' entries of the registrations dropped, freed once the
-     * mutex is let go (the table has its own), a batch at a time. */
+    /* The entries of the registrations dropped, freed once the mutex is let
+     * go (the table has its own), a batch at a time. */
     enum { FREE_BATCH = 32 };
-    struct { size_t entry; struct registration *g; } to_free[FREE_BATCH];
+    struct {
+        size_t entry;
+        struct registration *g;
+    } to_free[FREE_BATCH];
     for (;;) {
         bool running_elsewhere = false;
         bool more = false;
@@ -271,11 +284,11 @@ size_t gcweak_registry_unregister(gcweak_registry *r, const void *token)
             }
         }
         gcw_mutex_unlock(&r->lock);
-        /* A dropped registration is never delivered: its entry can go now,
-         * so that a long-lived target registered and unregistered again
-         * and again keeps no entry per round. */
+        /* A dropped registration never runs: its entry can go now, so that
+         * a long-lived target registered and unregistered again and again
+         * keeps no entry per round. */
         for (size_t i = 0; i < n; i++)
-            (void)gcw_table_drop(&r->targets, to_free[i].entry, to_free[i].g);
+            (void)gcw_table_drop(&r->tokened, to_free[i].entry, to_free[i].g);
         GC_reachable_here(to_free);
         if (more)
             continue;

@@ -136,6 +136,52 @@ START_TEST(each_registration_runs_once_beside_the_targets_finalizer)
 }
 END_TEST
 
+/* Held words that are no pointers: NULL, and odd numbers. */
+static atomic_long null_held_calls, odd_held_calls, other_held_calls;
+
+static void count_held_words(void *held, void *arg)
+{
+    (void)arg;
+    if (held == NULL)
+        atomic_fetch_add(&null_held_calls, 1);
+    else if (((uintptr_t)held & 1u) != 0)
+        atomic_fetch_add(&odd_held_calls, 1);
+    else
+        atomic_fetch_add(&other_held_calls, 1);
+}
+
+/* Half the targets with NULL, half with an odd number; every other one
+ * with itself as token. */
+static NOINLINE void register_held_words(gcweak_registry *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        void *t = new_key(16);
+        void *held = i % 2 == 0 ? NULL : (void *)(uintptr_t)(2 * i + 1);
+        ck_assert_int_eq(gcweak_registry_register(r, t, held, i % 4 < 2 ? NULL : t), GCWEAK_OK);
+    }
+}
+
+START_TEST(held_words_that_are_no_pointers_reach_the_callback_as_given)
+{
+    enum { N = 4000 };
+    gcweak_registry *r = gcweak_registry_new(count_held_words, NULL);
+    ck_assert_ptr_nonnull(r);
+    atomic_store(&null_held_calls, 0);
+    atomic_store(&odd_held_calls, 0);
+    atomic_store(&other_held_calls, 0);
+    register_held_words(r, N);
+    for (int i = 0; i < 4; i++) {
+        collect(1);
+        (void)gcweak_registry_cleanup(r);
+    }
+    ck_assert_int_ge(atomic_load(&null_held_calls), N / 2 - TOLERATED(N / 2));
+    ck_assert_int_le(atomic_load(&null_held_calls), N / 2);
+    ck_assert_int_ge(atomic_load(&odd_held_calls), N / 2 - TOLERATED(N / 2));
+    ck_assert_int_le(atomic_load(&odd_held_calls), N / 2);
+    ck_assert_int_eq(atomic_load(&other_held_calls), 0);
+}
+END_TEST
+
 /* Held values are alive until their callback, and released after it. */
 static atomic_long held_seen_alive, held_bad;
 
@@ -485,6 +531,7 @@ Suite *registry_suite(void)
     tcase_add_test(tc, an_unreachable_registry_runs_no_callbacks);
     tcase_add_test(tc, a_noop_registry_costs_nothing_when_nothing_dies);
     tcase_add_test(tc, unregistered_registrations_of_a_live_target_leave_the_heap_flat);
+    tcase_add_test(tc, held_words_that_are_no_pointers_reach_the_callback_as_given);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -151,7 +151,6 @@ void gcw_entries_init(struct gcw_entries *e, enum gcw_kind kind)
     atomic_init(&e->unreached_gc_no, 0);
     e->seen_in_pass = 0;
     atomic_init(&e->notifier, 0);
-    atomic_init(&e->notify_due, false);
 }
 
 void gcw_entries_clear(struct gcw_entries *e)

@@ -68,10 +68,8 @@ struct gcw_entries {
     GC_word seen_in_pass;  /* the pass's own bookkeeping; nobody else's */
     /* Containers that deliver removals from a finalizer of their own: the
      * notifier object, disguised (0: none or spent), which the pass keeps
-     * alive unless removals wait (ephemeron.c), and whether some wait that
-     * the table no longer flags. */
+     * alive unless removals wait (ephemeron.c). */
     _Atomic GC_word notifier;
-    atomic_bool notify_due;
 };
 
 /* Per-entry flags, a word of each per 64 entries, the three words of a

@@ -608,8 +608,7 @@ static void keep_or_spend_notifier(struct gcw_entries *e)
     GC_word n = atomic_load_explicit(&e->notifier, memory_order_relaxed);
     if (n == 0)
         return;
-    if (atomic_load_explicit(&e->removals_pending, memory_order_relaxed) ||
-        atomic_load_explicit(&e->notify_due, memory_order_relaxed)) {
+    if (atomic_load_explicit(&e->removals_pending, memory_order_relaxed)) {
         atomic_store_explicit(&e->notifier, 0, memory_order_relaxed);
         return;
     }

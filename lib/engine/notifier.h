@@ -16,12 +16,4 @@
  * was reclaimed. GCWEAK_OK or GCWEAK_ENOMEM. Allocates: no lock held. */
 int gcw_notifier_init(struct gcw_table *t, void *container, void (*notify)(void *container));
 
-/* The container wants notify to run again, for removals that already left
- * the table (the front end keeps them): the pass lets the notifier go at
- * the next collection as if removals waited in the table. */
-static inline void gcw_notifier_due(struct gcw_table *t, bool due)
-{
-    atomic_store_explicit(&t->entries.notify_due, due, memory_order_relaxed);
-}
-
 #endif /* GCWEAK_NOTIFIER_H */

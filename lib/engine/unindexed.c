@@ -10,12 +10,15 @@
  *
  * Dead entries are freed when the storage would otherwise grow and most
  * entries in use are dead, as a set's rebuild frees them in a map.
+ *
+ * Neither verb delivers removals, as every map operation does: the owner
+ * decides where its removal callback runs (gcw_removals_deliver), so that
+ * a registry's run only where the program runs finalizers.
  */
 #include "unindexed.h"
 
 #include "consistency.h"
 #include "rebuild.h"
-#include "removal.h"
 #include "trust.h"
 
 int gcw_table_init_unindexed(struct gcw_table *t, void *container, enum gcw_kind kind)
@@ -80,7 +83,6 @@ int gcw_table_append(struct gcw_table *t, const void *key, void *value, size_t *
     GC_reachable_here(value);
     if (warn)
         gcw_values_warn_dropped();
-    gcw_removals_deliver_due(t);
     return rc;
 }
 
@@ -114,6 +116,5 @@ bool gcw_table_drop(struct gcw_table *t, size_t id, const void *value)
         }
     }
     gcw_mutex_unlock(&t->lock);
-    gcw_removals_deliver_due(t);
     return dropped;
 }

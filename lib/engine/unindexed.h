@@ -13,7 +13,8 @@
 
 /* gcw_table_init for a table that never has an index (kind: weak keys or
  * ephemeron). Only the verbs below add and drop its entries; size, stats,
- * clear, foreach and removal delivery work as on any table. */
+ * clear, foreach and removal delivery work as on any table, but removals
+ * are delivered only when the owner calls gcw_removals_deliver. */
 int gcw_table_init_unindexed(struct gcw_table *t, void *container, enum gcw_kind kind);
 
 /* Adds an entry for key (a pointer into a live collector object) with
