@@ -8,16 +8,36 @@
 #include "harness.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 
 enum { WORKERS = 4, KEYS_PER_WORKER = 2000, ROUNDS = 6 };
+
+/* The collector collects once the workers made COLLECT_EVERY operations
+ * since its last collection began, and a worker more than MAX_LAG ahead of
+ * that waits: the collections are paced by the work, not by the clock, so
+ * that the test's length does not depend on how the threads are scheduled
+ * (back-to-back collections left the workers a share of two cores that
+ * varied fivefold from run to run). */
+enum { COLLECT_EVERY = 250, MAX_LAG = 4 * COLLECT_EVERY };
 
 struct shared {
     gcweak_map *map;
     gcweak_set *set;
     atomic_long errors;
     atomic_int running;
+    atomic_long ops;          /* the workers' operations so far */
+    atomic_long collected_at; /* ops when the last collection began */
+    atomic_long collections;
 };
+
+/* One more operation of a worker; waits while the collector lags. */
+static void worked(struct shared *sh)
+{
+    long ops = atomic_fetch_add(&sh->ops, 1) + 1;
+    while (ops - atomic_load(&sh->collected_at) > MAX_LAG)
+        sched_yield();
+}
 
 static void *expected(int worker, int round, size_t i)
 {
@@ -28,8 +48,15 @@ static void *collector(void *arg)
 {
     struct shared *sh = arg;
     while (atomic_load(&sh->running) > 0) {
+        long ops = atomic_load(&sh->ops);
+        if (ops - atomic_load(&sh->collected_at) < COLLECT_EVERY) {
+            sched_yield();
+            continue;
+        }
+        atomic_store(&sh->collected_at, ops);
         GC_gcollect();
         GC_invoke_finalizers();
+        atomic_fetch_add(&sh->collections, 1);
     }
     return NULL;
 }
@@ -55,22 +82,27 @@ static void *worker(void *p)
                 atomic_fetch_add(&sh->errors, 1);
             /* Garbage keys too, dying while the table changes. */
             gcweak_map_set(sh->map, GC_MALLOC(16), (void *)1);
+            worked(sh);
         }
         for (size_t i = 0; i < KEYS_PER_WORKER; i++) {
             void *v = NULL;
             if (!gcweak_map_lookup(sh->map, keys[i], &v) || v != expected(a->id, r, i) ||
                 !gcweak_set_has(sh->set, keys[i]))
                 atomic_fetch_add(&sh->errors, 1);
+            worked(sh);
         }
-        for (size_t i = 1; i < KEYS_PER_WORKER; i += 2)
+        for (size_t i = 1; i < KEYS_PER_WORKER; i += 2) {
             if (!gcweak_map_delete(sh->map, keys[i]) || !gcweak_set_delete(sh->set, keys[i]))
                 atomic_fetch_add(&sh->errors, 1);
+            worked(sh);
+        }
         for (size_t i = 0; i < KEYS_PER_WORKER; i++) {
             bool want = i % 2 == 0;
             if (gcweak_map_has(sh->map, keys[i]) != want ||
                 gcweak_set_has(sh->set, keys[i]) != want ||
                 (want && gcweak_map_get(sh->map, keys[i]) != expected(a->id, r, i)))
                 atomic_fetch_add(&sh->errors, 1);
+            worked(sh);
         }
     }
     atomic_fetch_sub(&sh->running, 1);
@@ -83,6 +115,9 @@ START_TEST(workers_mutate_while_collections_run)
     struct shared sh = {.map = gcweak_map_new(), .set = gcweak_set_new()};
     atomic_init(&sh.errors, 0);
     atomic_init(&sh.running, WORKERS);
+    atomic_init(&sh.ops, 0);
+    atomic_init(&sh.collected_at, 0);
+    atomic_init(&sh.collections, 0);
     pthread_t gc_thread, threads[WORKERS];
     struct worker_arg args[WORKERS];
     ck_assert_int_eq(pthread_create(&gc_thread, NULL, collector, &sh), 0);
@@ -94,6 +129,10 @@ START_TEST(workers_mutate_while_collections_run)
         pthread_join(threads[i], NULL);
     pthread_join(gc_thread, NULL);
     ck_assert_int_eq(atomic_load(&sh.errors), 0);
+    /* The workers never ran more than MAX_LAG ahead of the collections. */
+    long ops = atomic_load(&sh.ops);
+    ck_assert_int_eq(ops, (long)WORKERS * ROUNDS * (KEYS_PER_WORKER * 3 + KEYS_PER_WORKER / 2));
+    ck_assert_int_ge(atomic_load(&sh.collections), (ops - 2 * MAX_LAG) / (2 * MAX_LAG));
 }
 END_TEST
 
