@@ -193,7 +193,7 @@ static void list_after(struct registration *first, struct registration *g)
 /* A registration with a token: listed with its token first, since once
  * the target's entry is there it may be delivered, and a failure could
  * not take it back. */
-static int register_with_token(gcweak_registry *r, const void *target, void *held,
+static int register_with_token(gcweak_registry *r, const void *target, void *obj, void *held,
                                const void *token)
 {
     struct registration *g = GC_MALLOC(sizeof *g);
@@ -211,7 +211,7 @@ static int register_with_token(gcweak_registry *r, const void *target, void *hel
     }
     size_t entry = 0;
     if (rc == GCWEAK_OK)
-        rc = gcw_table_append(&r->tokened, target, g, &entry);
+        rc = gcw_table_append(&r->tokened, target, obj, g, &entry);
     /* The entry is read by unregister, the state by both, under the mutex.
      * Failed, g may be listed with its token: it stays there, never to
      * run. */
@@ -238,8 +238,9 @@ int gcweak_registry_register(gcweak_registry *r, const void *target, void *held,
     if (token != NULL && gcw_key_object(token) == NULL)
         return GCWEAK_EINVAL;
     size_t entry = 0;
-    int rc = token != NULL ? register_with_token(r, target, held, token)
-                           : gcw_table_append(&r->targets, target, stored_held(held), &entry);
+    int rc = token != NULL
+                 ? register_with_token(r, target, obj, held, token)
+                 : gcw_table_append(&r->targets, target, obj, stored_held(held), &entry);
     /* Until its entry holds it, only this frame holds the target. */
     GC_reachable_here(target);
     GC_reachable_here(held);

@@ -53,13 +53,11 @@ static int take_entry(struct gcw_table *t, size_t *id)
     }
 }
 
-int gcw_table_append(struct gcw_table *t, const void *key, void *value, size_t *id)
+int gcw_table_append(struct gcw_table *t, const void *key, void *obj, void *value, size_t *id)
 {
-    GCW_ASSERT(t->unindexed);
+    GCW_ASSERT(t->unindexed && obj != NULL && obj == gcw_key_object(key));
     struct gcw_key k = gcw_key_of(key);
-    void *obj = gcw_key_object(key);
-    if (obj == NULL || !gcw_word_is_key(k.word))
-        return GCWEAK_EINVAL;
+    GCW_ASSERT(gcw_word_is_key(k.word));
     GCW_ASSERT_NOT_HELD(&t->lock);
     gcw_mutex_lock(&t->lock);
     bool warn = gcw_values_drop_suspect(t);

@@ -17,11 +17,11 @@
  * are delivered only when the owner calls gcw_removals_deliver. */
 int gcw_table_init_unindexed(struct gcw_table *t, void *container, enum gcw_kind kind);
 
-/* Adds an entry for key (a pointer into a live collector object) with
- * value, even when key has entries already: GCWEAK_OK with its number in
- * *id, GCWEAK_EINVAL for a key that is no collector object, or
- * GCWEAK_ENOMEM. Mutex NOT held. */
-int gcw_table_append(struct gcw_table *t, const void *key, void *value, size_t *id);
+/* Adds an entry for key with value, even when key has entries already:
+ * GCWEAK_OK with its number in *id, or GCWEAK_ENOMEM. obj is the key's
+ * object (gcw_key_object), which the caller has found not NULL: looking it
+ * up is most of what a caller checks, and is done once. Mutex NOT held. */
+int gcw_table_append(struct gcw_table *t, const void *key, void *obj, void *value, size_t *id);
 
 /* Drops entry id if it still holds value for a live key, as a delete
  * would; true if it did. An entry whose key died is left to the removal
