@@ -140,9 +140,10 @@ static size_t index_live_entries(struct gcw_table *t, struct gcw_index *ix)
     return added;
 }
 
-/* Mutex held. Frees the dead entries, but those pending removal, after a
- * fill from copies, which name only live ones. */
-static void free_dead_entries(struct gcw_table *t)
+/* Mutex held. Frees the dead entries, but those pending removal: after a
+ * fill from copies, which name only live ones, and for tables with no
+ * index (rebuild.h). */
+void gcw_rebuild_free_dead(struct gcw_table *t)
 {
     GCW_ASSERT_HELD(&t->lock);
     /* Only word-keyed indexes are copied: no stored key to withdraw. */
@@ -154,11 +155,6 @@ static void free_dead_entries(struct gcw_table *t)
                 !gcw_entry_is_live(t->entries.kind, gcw_span_key(&s, i)) &&
                 !gcw_flag_get(&s, i, GCW_PENDING_REMOVAL))
                 free_dead(t, NULL, &s, i);
-}
-
-void gcw_rebuild_free_dead(struct gcw_table *t)
-{
-    free_dead_entries(t);
 }
 
 /* Mutex held. The index a fill of ix may copy from instead of walking the
@@ -187,7 +183,7 @@ static size_t add_live(struct gcw_table *t, struct gcw_index *ix)
     size_t n = gcw_index_add_slots_of(ix, from);
     size_t top = atomic_load_explicit(&t->entries.top, memory_order_relaxed);
     if (top - t->entries.free_count > n)
-        free_dead_entries(t);
+        gcw_rebuild_free_dead(t);
     return n;
 }
 

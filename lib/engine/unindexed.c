@@ -92,12 +92,12 @@ bool gcw_table_drop(struct gcw_table *t, size_t id, const void *value)
     bool dropped = false;
     /* The number may have been freed and taken again since: the value,
      * which the caller holds, tells whose the entry is. */
-    if (id < atomic_load_explicit(&t->entries.top, memory_order_relaxed) &&
-        gcw_entries_in_use(&t->entries, id)) {
-        _Atomic gcw_word *slot = gcw_entry_key(&t->entries, id);
+    if (id < atomic_load_explicit(&t->entries.top, memory_order_relaxed)) {
         struct gcw_span s;
         size_t i = gcw_entries_span_of(&t->entries, id, &s);
-        if (atomic_load_explicit(gcw_entry_value(slot), memory_order_relaxed) == value &&
+        _Atomic gcw_word *slot = gcw_span_key(&s, i);
+        if (gcw_flag_get(&s, i, GCW_IN_USE) &&
+            atomic_load_explicit(gcw_span_value(&s, i), memory_order_relaxed) == value &&
             gcw_entry_is_live(t->entries.kind, slot) &&
             !gcw_flag_get(&s, i, GCW_PENDING_REMOVAL)) {
             gcw_seq_write_begin(&t->seq);
