@@ -93,6 +93,13 @@ static gcw_word taken_word(const struct gcw_span *s, unsigned c, size_t k)
     return taken;
 }
 
+/* Entry i's in-use word has a clear bit now: it was just freed. */
+static void summary_mark_free(const struct gcw_span *s, unsigned c, size_t i)
+{
+    size_t k = i / GCW_WORD_BITS;
+    chunk_summary(s, c)[k / GCW_WORD_BITS] |= (gcw_word)1 << (k % GCW_WORD_BITS);
+}
+
 /* Brings the summary bit of entry i's in-use word up to date. */
 static void summary_update(const struct gcw_span *s, unsigned c, size_t i)
 {
@@ -116,6 +123,31 @@ static inline unsigned count_trailing_zeros(gcw_word w)
 #endif
 }
 
+/* A writer's change of flag bits: words the pass never writes. */
+static void flag_or(_Atomic gcw_word *w, gcw_word bits)
+{
+    if (bits != 0)
+        atomic_store_explicit(w, atomic_load_explicit(w, memory_order_relaxed) | bits,
+                              memory_order_relaxed);
+}
+
+static void flag_clear(_Atomic gcw_word *w, gcw_word bits)
+{
+    atomic_store_explicit(w, atomic_load_explicit(w, memory_order_relaxed) & ~bits,
+                          memory_order_relaxed);
+}
+
+#ifdef GCWEAK_ASSERTS
+/* Whether any flag of the entry whose bit is mask in group is set. */
+static bool flags_any(_Atomic gcw_word *group, gcw_word mask)
+{
+    for (int f = 0; f < GCW_FLAGS; f++)
+        if ((atomic_load_explicit(&group[f], memory_order_relaxed) & mask) != 0)
+            return true;
+    return false;
+}
+#endif
+
 /* The pass sets pending-removal flags with the world stopped, possibly in
  * a word a writer is changing another entry's flag of: a writer stopped
  * between a load and a store would put the old word back and lose the
@@ -132,8 +164,10 @@ void gcw_flag_set(const struct gcw_span *s, size_t i, enum gcw_flag f, bool on)
             (void)atomic_fetch_and_explicit(w, ~mask, memory_order_relaxed);
         return;
     }
-    gcw_word old = atomic_load_explicit(w, memory_order_relaxed);
-    atomic_store_explicit(w, on ? old | mask : old & ~mask, memory_order_relaxed);
+    if (on)
+        flag_or(w, mask);
+    else
+        flag_clear(w, mask);
 }
 
 void gcw_entries_init(struct gcw_entries *e, enum gcw_kind kind)
@@ -207,13 +241,18 @@ bool gcw_entries_span(const struct gcw_entries *e, unsigned c, struct gcw_span *
     return true;
 }
 
-size_t gcw_entries_span_of(const struct gcw_entries *e, size_t id, struct gcw_span *out)
+/* The span of the chunk of place p (which exists) and p's index in it. */
+static size_t span_at(const struct gcw_entries *e, struct gcw_place p, struct gcw_span *out)
 {
-    struct gcw_place p = gcw_entry_place(id);
     span_of_block(e, p.chunk, atomic_load_explicit(&e->chunk[p.chunk], memory_order_relaxed),
                   out);
     out->n = gcw_chunk_length(p.chunk);
     return p.at;
+}
+
+size_t gcw_entries_span_of(const struct gcw_entries *e, size_t id, struct gcw_span *out)
+{
+    return span_at(e, gcw_entry_place(id), out);
 }
 
 /* The first entry not in use in chunk c (span s) from entry `start` on, or
@@ -309,18 +348,25 @@ void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, 
                      bool key_base)
 {
     size_t top = atomic_load_explicit(&e->top, memory_order_relaxed);
+    struct gcw_place p = gcw_entry_place(id);
     struct gcw_span s;
-    size_t i = gcw_entries_span_of(e, id, &s);
+    size_t i = span_at(e, p, &s);
     GCW_ASSERT(!gcw_flag_get(&s, i, GCW_IN_USE));
     if (s.stride == 2)
         atomic_store_explicit(gcw_span_value(&s, i), value, memory_order_relaxed);
     atomic_store_explicit(gcw_span_key(&s, i), w, memory_order_release);
     if (e->byte_keys)
         gcw_note_store(gcw_span_key(&s, i), (const void *)w);
-    gcw_flag_set(&s, i, GCW_UNLINK, unlink);
-    gcw_flag_set(&s, i, GCW_KEY_BASE, key_base);
-    gcw_flag_set(&s, i, GCW_IN_USE, true);
-    summary_update(&s, gcw_entry_place(id).chunk, i);
+    /* A free entry's flags are all clear (pending removal too: see
+     * gcw_entries_delete), and only writers set these three: plain
+     * read-modify-writes of the entry's words, side by side in one line. */
+    _Atomic gcw_word *group = gcw_flag_word(&s, i, (enum gcw_flag)0);
+    gcw_word mask = (gcw_word)1 << (i % GCW_WORD_BITS);
+    GCW_ASSERT(!flags_any(group, mask));
+    flag_or(&group[GCW_IN_USE], mask);
+    flag_or(&group[GCW_UNLINK], unlink ? mask : 0);
+    flag_or(&group[GCW_KEY_BASE], key_base ? mask : 0);
+    summary_update(&s, p.chunk, i);
     if (id == top) {
         atomic_store_explicit(&e->top, top + 1, memory_order_release);
         /* With none free below top the hint can be exact, so that the next
@@ -337,16 +383,30 @@ void gcw_entries_set(struct gcw_entries *e, size_t id, gcw_word w, void *value, 
 
 bool gcw_entries_delete(struct gcw_entries *e, size_t id)
 {
+    struct gcw_place p = gcw_entry_place(id);
     struct gcw_span s;
-    size_t i = gcw_entries_span_of(e, id, &s);
+    size_t i = span_at(e, p, &s);
     GCW_ASSERT(gcw_flag_get(&s, i, GCW_IN_USE));
     bool unlink = gcw_flag_get(&s, i, GCW_UNLINK);
     atomic_store_explicit(gcw_span_key(&s, i), GCW_KEY_NONE, memory_order_relaxed);
     if (s.stride == 2)
         atomic_store_explicit(gcw_span_value(&s, i), NULL, memory_order_relaxed);
-    for (int f = 0; f < GCW_FLAGS; f++)
-        gcw_flag_set(&s, i, (enum gcw_flag)f, false);
-    summary_update(&s, gcw_entry_place(id).chunk, i);
+    _Atomic gcw_word *group = gcw_flag_word(&s, i, (enum gcw_flag)0);
+    gcw_word mask = (gcw_word)1 << (i % GCW_WORD_BITS);
+    flag_clear(&group[GCW_IN_USE], mask);
+    flag_clear(&group[GCW_UNLINK], mask);
+    flag_clear(&group[GCW_KEY_BASE], mask);
+    /* The pass flags pending removal only entries it finds a key in, so
+     * once the key word above is gone it flags this one no more: a flag it
+     * set before is seen here, in program order after that store, and only
+     * then cleared by the locked read-modify-write gcw_flag_set uses,
+     * which on a line that missed the cache would hold up the processor
+     * for the whole miss. The fence keeps the compiler to that order; a
+     * thread the collector stops sees its own stores. */
+    atomic_signal_fence(memory_order_seq_cst);
+    if ((atomic_load_explicit(&group[GCW_PENDING_REMOVAL], memory_order_relaxed) & mask) != 0)
+        (void)atomic_fetch_and_explicit(&group[GCW_PENDING_REMOVAL], ~mask, memory_order_relaxed);
+    summary_mark_free(&s, p.chunk, i);
     e->free_count++;
     if (id < e->free_hint)
         e->free_hint = id;
