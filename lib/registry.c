@@ -213,8 +213,10 @@ static int register_with_token(gcweak_registry *r, const void *target, void *obj
     if (rc == GCWEAK_OK)
         rc = gcw_table_append(&r->tokened, target, obj, g, &entry);
     /* The entry is read by unregister, the state by both, under the mutex.
-     * Failed, g may be listed with its token: it stays there, never to
-     * run. */
+     * An unregister between the append and this store drops g but not its
+     * entry, which then waits for the target's death, whose removal finds
+     * g dropped. Failed, g may be listed with its token: it stays there,
+     * never to run. */
     gcw_mutex_lock(&r->lock);
     if (rc == GCWEAK_OK) {
         g->entry = entry;
@@ -247,6 +249,41 @@ int gcweak_registry_register(gcweak_registry *r, const void *target, void *held,
     return rc;
 }
 
+/* Registrations dropped per hold of the mutex: their entries are freed
+ * once it is let go (the table has its own). */
+enum { DROP_BATCH = 32 };
+
+/* Where an unregister's walk of its token's list stands. */
+struct unregister_walk {
+    size_t dropped;
+    bool running_elsewhere;  /* a callback of the token runs in another thread */
+    size_t n;                /* entries to free, in the batch below */
+    struct {
+        size_t entry;
+        struct registration *g;
+    } batch[DROP_BATCH];
+};
+
+/* Drops what waits from g on, until the batch is full (mutex held);
+ * returns where the next batch starts, or NULL at the list's end. */
+static struct registration *drop_from(struct registration *g, struct unregister_walk *w)
+{
+    for (w->n = 0; g != NULL && w->n < DROP_BATCH; g = g->next_token) {
+        if (state_of(g) == PENDING) {
+            g->state = DROPPED;
+            g->held = NULL;
+            w->dropped++;
+            if (g->entry != SIZE_MAX) {
+                w->batch[w->n].entry = g->entry;
+                w->batch[w->n++].g = g;
+            }
+        } else if (state_of(g) == RUNNING && g->state != (this_thread() | RUNNING)) {
+            w->running_elsewhere = true;
+        }
+    }
+    return g;
+}
+
 size_t gcweak_registry_unregister(gcweak_registry *r, const void *token)
 {
     if (r == NULL)
@@ -254,53 +291,31 @@ size_t gcweak_registry_unregister(gcweak_registry *r, const void *token)
     void *token_first = NULL;
     if (!gcw_table_get(&r->tokens, token, &token_first) || token_first == NULL)
         return 0;
-    size_t dropped = 0;
-    /* The entries of the registrations dropped, freed once the mutex is let
-     * go (the table has its own), a batch at a time. */
-    enum { FREE_BATCH = 32 };
-    struct {
-        size_t entry;
-        struct registration *g;
-    } to_free[FREE_BATCH];
-    for (;;) {
-        bool running_elsewhere = false;
-        bool more = false;
-        size_t n = 0;
-        gcw_mutex_lock(&r->lock);
-        for (struct registration *g = token_first; g != NULL; g = g->next_token) {
-            if (state_of(g) == PENDING) {
-                if (n == FREE_BATCH) {
-                    more = true;
-                    break;
-                }
-                g->state = DROPPED;
-                g->held = NULL;
-                dropped++;
-                if (g->entry != SIZE_MAX) {
-                    to_free[n].entry = g->entry;
-                    to_free[n++].g = g;
-                }
-            } else if (state_of(g) == RUNNING && g->state != (this_thread() | RUNNING)) {
-                running_elsewhere = true;
-            }
+    struct unregister_walk w;
+    w.dropped = 0;
+    do {
+        w.running_elsewhere = false;
+        /* One walk of the list, each batch going on from where the last
+         * stopped: g, which this frame holds, stays on the list or, pruned
+         * since, still leads to the rest. */
+        for (struct registration *g = token_first; g != NULL;) {
+            gcw_mutex_lock(&r->lock);
+            g = drop_from(g, &w);
+            gcw_mutex_unlock(&r->lock);
+            /* A dropped registration never runs: its entry can go now, so
+             * that a long-lived target registered and unregistered again
+             * and again keeps no entry per round. */
+            for (size_t i = 0; i < w.n; i++)
+                (void)gcw_table_drop(&r->tokened, w.batch[i].entry, w.batch[i].g);
+            GC_reachable_here(&w);
         }
-        gcw_mutex_unlock(&r->lock);
-        /* A dropped registration never runs: its entry can go now, so that
-         * a long-lived target registered and unregistered again and again
-         * keeps no entry per round. */
-        for (size_t i = 0; i < n; i++)
-            (void)gcw_table_drop(&r->tokened, to_free[i].entry, to_free[i].g);
-        GC_reachable_here(to_free);
-        if (more)
-            continue;
-        if (!running_elsewhere)
-            break;
         /* Wait for a callback of this token that another thread runs, so
          * that none is running once unregister returns. */
-        sched_yield();
-    }
+        if (w.running_elsewhere)
+            sched_yield();
+    } while (w.running_elsewhere);
     (void)gcw_table_delete(&r->tokens, token);
-    return dropped;
+    return w.dropped;
 }
 
 size_t gcweak_registry_cleanup(gcweak_registry *r)
